@@ -1,0 +1,54 @@
+"""dbt models as Dagster assets; dbt tests become asset checks."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from pipelines.defs.warehouse.project import dbt_project
+
+OWNER = "team:plan389-data"
+
+
+class Plan389DbtTranslator(DagsterDbtTranslator):
+    """Models live in the `warehouse` group; sources map to the Python assets `raw/<table>`."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+        return dg.AssetKey(dbt_resource_props["name"])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return "warehouse"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [OWNER]
+
+
+translator = Plan389DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator
+)
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Build (run + test) the staging, intermediate and mart models in the warehouse."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def mart_keys() -> list[dg.AssetKey]:
+    """Asset keys of the models in `models/marts/` (what gets published)."""
+    nodes = json.loads(dbt_project.manifest_path.read_text())["nodes"].values()
+    return sorted(
+        dg.AssetKey(node["name"])
+        for node in nodes
+        if node["resource_type"] == "model"
+        and node["original_file_path"].startswith("models/marts/")
+    )
