@@ -16,12 +16,14 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "plan389 needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@mkdir -p $(DAGSTER_HOME)
 	@touch $@
 
 demo: install
 	$(BIN)/plan389 run
 
 test: install
+	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -35,6 +37,7 @@ dev: install
 	$(BIN)/dagster dev
 
 validate: install
+	@mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster definitions validate
 
 lint: install

@@ -4,6 +4,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -41,8 +42,25 @@ def test_run_all_builds_and_publishes_marts(data_copy: Path) -> None:
     assert lao_cai["size_bytes"] == 41466
     assert docs.filter(pl.col("file_name") == SEEDS["hung_yen_appendix"])["file_format"][0] == "md"
 
+    assert docs["plan_id"].n_unique() == 4  # the Hưng Yên body and appendix are one plan
+
     with duckdb.connect(str(data_copy / "marts" / "marts.duckdb"), read_only=True) as conn:
-        assert conn.execute("select count(*) from mart_plan_documents").fetchall() == [(5,)]
+        per_plan = conn.execute(
+            "select plan_id, task_count, parent_plan_id from mart_plans order by plan_id"
+        ).fetchall()
+        tasks = conn.execute(
+            "select lead_agencies, due_date from mart_plan_tasks "
+            "where plan_id = 'hung-yen-kh-2026' and task_code = '5.1'"
+        ).fetchall()
+    assert per_plan == [
+        ("ham-rong-kh-2026", 6, "thanh-hoa-08-kh-ubnd-2026"),
+        ("hung-yen-kh-2026", 38, "vn-397-nq-cp-2025"),
+        ("lao-cai-kh-2025", 47, "vn-397-nq-cp-2025"),
+        ("thanh-hoa-08-kh-ubnd-2026", 33, "vn-397-nq-cp-2025"),
+        ("vn-397-nq-cp-2025", 0, None),
+    ]
+    assert tasks == [("Sở Công Thương", date(2026, 3, 31))]
+    assert "  mart_plan_tasks: 124 rows" in lines
     assert (data_copy / "warehouse.duckdb").exists()
     assert repo_data_snapshot() == before, "a run on another data dir touched ./data"
 
@@ -54,6 +72,8 @@ def test_cli_run_and_definitions_validate(tmp_path: Path) -> None:
     shutil.copytree(REPO_ROOT / "data" / "raw", tmp_path / "d" / "raw")
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env["DAGSTER_HOME"] = str(tmp_path / "dagster_home")  # a user's own, empty Dagster home
+    (tmp_path / "dagster_home").mkdir()
     env["PLAN389_DATA_DIR"] = "d"  # relative: taken from the working directory
     before = repo_data_snapshot()
     run = subprocess.run(
