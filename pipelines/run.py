@@ -22,7 +22,7 @@ def run_all(
 
     paths = DataPaths.from_env()
     echo(f"plan389: data directory {paths.root}")
-    job = defs.get_implicit_global_asset_job_def()
+    job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -2,16 +2,42 @@
 
 Tables are returned as rows of cell strings and also written into the text as tab-separated
 lines at their place in the document, so the same table parser reads a .docx, a .pdf and a
-tab-separated appendix.
+tab-separated appendix. Rows keep the table's grid: a merged cell's text sits in its first
+column and the columns it spans are empty, so a column index means the same in every row.
+
+A cell printed entirely in bold is written `<b>…</b>`, as in the tab-separated appendix: the
+table parser tells a group heading from a task by it (a group row followed by a continuation
+row is otherwise indistinguishable from a task whose title wrapped onto the next row). A column
+that is bold in every row is styled, not marked, and stays plain.
+
+A small table of at most two columns (the letterhead `ỦY BAN NHÂN DÂN … | CỘNG HÒA …`, the
+signature block) is layout, not data: its cells are written as paragraphs, left column first,
+as the metadata reader expects them.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.plans.text import squash
 
+if TYPE_CHECKING:  # the readers are imported lazily: only .docx/.pdf inputs need them
+    from docx.document import Document as DocxDocument
+    from docx.oxml.table import CT_Tc
+    from docx.table import Table as DocxTable
+    from docx.table import _Cell as DocxCell
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+    from pdfplumber.page import Page
+    from pdfplumber.table import Table as PdfTable
+
 Table = list[list[str]]
+_Cell = tuple[str, bool]  # (text, printed entirely in bold)
+
+_LAYOUT_MAX_COLUMNS, _LAYOUT_MAX_ROWS = 2, 4
+_PARAGRAPH_GAP = 0.8  # × line height: a wider gap between two text lines is a paragraph break
 
 
 def _cell_text(text: str | None) -> str:
@@ -22,11 +48,35 @@ def _table_lines(table: Table) -> list[str]:
     return ["\t".join(row) for row in table if any(cell for cell in row)]
 
 
+def _mark_bold(rows: list[list[_Cell]]) -> Table:
+    """Cell strings, whole-bold cells as `<b>…</b>` unless their whole column is bold."""
+    width = max((len(r) for r in rows), default=0)
+    styled = {
+        i
+        for i in range(width)
+        if all(row[i][1] for row in rows if i < len(row) and row[i][0])
+        and sum(1 for row in rows if i < len(row) and row[i][0]) > 1
+    }
+    return [
+        [
+            f"<b>{text}</b>" if bold and text and i not in styled else text
+            for i, (text, bold) in enumerate(row)
+        ]
+        for row in rows
+    ]
+
+
+def _is_layout(rows: list[list[_Cell]]) -> bool:
+    width = max((len(r) for r in rows), default=0)
+    return width <= _LAYOUT_MAX_COLUMNS and len(rows) <= _LAYOUT_MAX_ROWS
+
+
+# ---------------------------------------------------------------------------------- .docx
+
+
 def read_docx(path: Path, label: str) -> tuple[str, list[Table]]:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph
 
     from pipelines.plans.documents import DocumentError
 
@@ -36,6 +86,15 @@ def read_docx(path: Path, label: str) -> tuple[str, list[Table]]:
         raise DocumentError(f"{label}: not a readable .docx file ({exc})") from exc
     except Exception as exc:  # zipfile.BadZipFile, lxml errors: all mean "corrupt"
         raise DocumentError(f"{label}: corrupt .docx file ({type(exc).__name__})") from exc
+    try:
+        return _docx_content(doc)
+    except Exception as exc:  # malformed XML inside a valid package (broken merges, grids)
+        raise DocumentError(f"{label}: corrupt .docx file ({type(exc).__name__})") from exc
+
+
+def _docx_content(doc: DocxDocument) -> tuple[str, list[Table]]:
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
 
     lines: list[str] = []
     tables: list[Table] = []
@@ -43,52 +102,190 @@ def read_docx(path: Path, label: str) -> tuple[str, list[Table]]:
         if isinstance(block, Paragraph):
             lines.append(block.text)
         elif isinstance(block, DocxTable):
-            table = _docx_rows(block)
+            cells = _docx_cells(block)
+            if _is_layout(cells):
+                lines.extend(_docx_layout_lines(block))
+                tables.append([[text for text, _ in row] for row in cells])
+                continue
+            table = _mark_bold(cells)
             tables.append(table)
             lines.extend(_table_lines(table))
     return "\n".join(lines), tables
 
 
-def _docx_rows(table) -> Table:
-    rows: Table = []
+def _docx_cells(table: DocxTable) -> list[list[_Cell]]:
+    """Grid-aligned (text, bold) rows of a Word table.
+
+    A vertically merged cell repeats its text in each row it spans (a lead agency printed once
+    for several tasks), except in a row whose first cell is itself merged from above: that row
+    continues the record above, and repeating would print its text twice.
+    """
+    from docx.table import _Cell as DocxCell
+
+    rows: list[list[_Cell]] = []
     for row in table.rows:
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            # A horizontally merged cell is returned once per grid column: keep it once.
-            if previous is not None and cell._tc is previous:
-                continue
-            previous = cell._tc
-            cells.append(_cell_text("\n".join(p.text for p in cell.paragraphs)))
+        tcs = row._tr.tc_lst
+        continues = bool(tcs) and row.grid_cols_before == 0 and tcs[0].vMerge == "continue"
+        cells: list[_Cell] = [("", False)] * row.grid_cols_before
+        for tc in tcs:
+            if tc.vMerge == "continue" and continues:
+                cells.append(("", False))
+            else:
+                cells.append(_docx_cell(DocxCell(_merge_root(tc), table)))
+            cells.extend([("", False)] * (tc.grid_span - 1))
+        cells.extend([("", False)] * row.grid_cols_after)
         rows.append(cells)
     return rows
 
 
+def _merge_root(tc: CT_Tc) -> CT_Tc:
+    """The cell holding the text of a vertical merge (itself when not merged from above)."""
+    while tc.vMerge == "continue":
+        try:
+            tc = tc._tc_above
+        except ValueError:  # "continue" on the first row: a broken merge, keep the cell
+            break
+    return tc
+
+
+def _docx_cell(cell: DocxCell) -> _Cell:
+    text = _cell_text("\n".join(p.text for p in cell.paragraphs))
+    flags = [_run_bold(r, p) for p in cell.paragraphs for r in p.runs if r.text.strip()]
+    return text, bool(flags) and all(flags)
+
+
+def _run_bold(run: Run, paragraph: Paragraph) -> bool:
+    """Bold as displayed: the run's own setting, else its character or paragraph style's."""
+    if run.bold is not None:
+        return run.bold
+    for style in (run.style, paragraph.style):
+        while style is not None:
+            if style.font.bold is not None:
+                return style.font.bold
+            style = style.base_style
+    return False
+
+
+def _docx_layout_lines(table: DocxTable) -> list[str]:
+    """Paragraphs of a layout table, column by column (letterhead: issuer first, then motto)."""
+    columns: dict[int, list[str]] = {}
+    seen: set = set()  # <w:tc> elements already read (merged cells repeat)
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            if cell._tc in seen:
+                continue
+            seen.add(cell._tc)
+            columns.setdefault(i, []).extend(p.text for p in cell.paragraphs)
+    return [line for i in sorted(columns) for line in columns[i]]
+
+
+# ----------------------------------------------------------------------------------- .pdf
+
+
 def read_pdf(path: Path, label: str) -> tuple[str, list[Table]]:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     from pipelines.plans.documents import DocumentError
 
     lines: list[str] = []
     tables: list[Table] = []
+    has_images = False
     try:
         with pdfplumber.open(str(path)) as pdf:
             for page in pdf.pages:
-                found = page.find_tables()
-                boxes = [t.bbox for t in found]
-
-                def outside(obj, boxes=boxes) -> bool:
-                    x0, top = obj.get("x0", 0), obj.get("top", 0)
-                    return not any(b[0] <= x0 <= b[2] and b[1] <= top <= b[3] for b in boxes)
-
-                text = page.filter(outside).extract_text() if boxes else page.extract_text()
-                lines.extend((text or "").split("\n"))
-                for t in found:
-                    table = [[_cell_text(c) for c in row] for row in t.extract()]
-                    tables.append(table)
-                    lines.extend(_table_lines(table))
+                has_images = has_images or bool(page.images)
+                page_lines, page_tables = _pdf_page(page)
+                lines.extend(page_lines)
+                tables.extend(page_tables)
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many types for damaged or encrypted files
-        raise DocumentError(f"{label}: not a readable .pdf file ({type(exc).__name__})") from exc
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise DocumentError(f"{label}: the .pdf file is password-protected") from exc
+        reason = str(cause) or type(cause).__name__
+        raise DocumentError(f"{label}: not a readable .pdf file ({reason})") from exc
+    if has_images and not any(line.strip() for line in lines):
+        raise DocumentError(
+            f"{label}: no text could be extracted (scanned pages without a text layer; "
+            "run OCR first)"
+        )
     return "\n".join(lines), tables
+
+
+def _pdf_page(page: Page) -> tuple[list[str], list[Table]]:
+    """Lines of one page in reading order: the text between tables, then each table in turn."""
+    found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+    boxes = [t.bbox for t in found]
+
+    def outside(obj) -> bool:
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    lines: list[str] = []
+    tables: list[Table] = []
+    top = page.bbox[1]
+    for table in found:
+        lines.extend(_pdf_text(text_page, top, table.bbox[1]))
+        rows = _pdf_cells(page, table)
+        if _is_layout(rows):  # a ruled letterhead: its lines, column by column
+            columns = zip(*table.extract(), strict=False)
+            lines.extend(
+                ln for column in columns for cell in column for ln in (cell or "").split("\n")
+            )
+            tables.append([[text for text, _ in row] for row in rows])
+        else:
+            tables.append(_mark_bold(rows))
+            lines.extend(_table_lines(tables[-1]))
+        top = table.bbox[3]
+    lines.extend(_pdf_text(text_page, top, page.bbox[3]))
+    return lines, tables
+
+
+def _pdf_text(page: Page, top: float, bottom: float) -> list[str]:
+    """Text lines of a horizontal band; a blank line where a vertical gap ends a paragraph."""
+    if bottom - top < 1:
+        return []
+    x0, _, x1, _ = page.bbox
+    found = page.crop((x0, top, x1, bottom)).extract_text_lines(return_chars=False)
+    if not found:
+        return []
+    heights = sorted(line["bottom"] - line["top"] for line in found)
+    gap = _PARAGRAPH_GAP * heights[len(heights) // 2]
+    lines = [found[0]["text"]]
+    for prev, line in itertools.pairwise(found):
+        if line["top"] - prev["bottom"] > gap:  # metadata and parsers split paragraphs on it
+            lines.append("")
+        lines.append(line["text"])
+    return lines
+
+
+def _pdf_cells(page: Page, table: PdfTable) -> list[list[_Cell]]:
+    """(text, bold) rows; a cell spanned by a merged one is None in pdfplumber and empty here."""
+    chars = page.crop(table.bbox).chars
+    out: list[list[_Cell]] = []
+    for texts, row in zip(table.extract(), table.rows, strict=True):
+        out.append(
+            [
+                (_cell_text(text), _pdf_bold(chars, box))
+                for text, box in zip(texts, row.cells, strict=True)
+            ]
+        )
+    return out
+
+
+def _pdf_bold(chars: list[dict], box: tuple[float, float, float, float] | None) -> bool:
+    """True when every visible character in the box is set in a bold font."""
+    if box is None:
+        return False
+    x0, top, x1, bottom = box
+    inside = [
+        c
+        for c in chars
+        if c["text"].strip()
+        and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+        and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
+    return bool(inside) and all("bold" in c["fontname"].lower() for c in inside)

@@ -15,8 +15,8 @@ final as (
         size_bytes,
         char_count,
         line_count,
-        modified_at,
-        ingested_at
+        plan_id,
+        document_role
 
     from documents
 

@@ -1,0 +1,21 @@
+with
+
+plan_errors as (
+
+    select * from {{ ref('stg_plans__ingestion_errors') }}
+
+),
+
+final as (
+
+    select
+        source_domain,
+        file_name,
+        stage,
+        reason
+
+    from plan_errors
+
+)
+
+select * from final

@@ -1,0 +1,21 @@
+with
+
+source as (
+
+    select * from {{ source('plans', 'plan_ingestion_errors') }}
+
+),
+
+renamed as (
+
+    select
+        'plans' as source_domain,
+        file_name,
+        stage,
+        reason
+
+    from source
+
+)
+
+select * from renamed

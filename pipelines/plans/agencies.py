@@ -1,0 +1,395 @@
+"""Agency mentions in plan assignments: splitting, canonicalising, footnote expansion.
+
+`split_agency_text` turns one assignment as printed ("Sở Công Thương, các sở, ngành, đơn vị,
+địa phương") into mentions; `resolve_agency` maps a mention to a stable `Agency` using the
+table in `agency_catalog`, with a fallback that never raises. Ids are
+`<locality-slug>:<agency-slug>`, collectives `<locality-slug>:group:<slug>`; national bodies and
+customs regions use `vn:`, an unknown locality `unscoped:`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pipelines.plans.agency_catalog import (
+    CATALOG,
+    COMMUNE_UNIT,
+    CUSTOMS_REGION,
+    HEADS,
+    KNOWN_LOCALITIES,
+    LEADING_KINDS,
+    AgencyKind,
+    CatalogEntry,
+)
+from pipelines.plans.text import fold, squash
+
+
+@dataclass(frozen=True)
+class Agency:
+    agency_id: str
+    name: str
+    kind: AgencyKind
+    locality: str | None
+    is_group: bool = False
+
+
+# ---------------------------------------------------------------------------- splitting
+
+_PH = "\ue000"  # stands for a parenthetical while the outer text is split
+_I = re.IGNORECASE
+_LABEL = re.compile(
+    r"^\s*(?:(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện)|phân công thực hiện)\s*:\s*", _I
+)
+_FORCES = re.compile(r"^(?:các\s+)?lực\s+lượng\s*:\s*", _I)
+_ROLE_COLON = re.compile(
+    r":\s*(?=(?:chủ trì|phối hợp|thực hiện|tổ chức|tham gia|tham mưu|chịu trách nhiệm|tổng hợp"
+    r"|tiếp nhận|thường xuyên|phát huy|theo dõi|kịp thời|là đầu mối)\b)",
+    _I,
+)
+# Where the agency part of a piece ends and a duty or scope clause begins.
+_QUALIFIER = re.compile(
+    r"\s+(?:theo\s+(?:lĩnh vực|chức năng|địa bàn|phân công|phân cấp)|(?:phối hợp\s+)?triển khai\b"
+    r"|phối hợp\b|chủ trì\b|để\s+tổng hợp|căn cứ\b)",
+    _I,
+)
+# "Sở Công Thương - Cơ quan Thường trực Ban Chỉ đạo 389 tỉnh" names one agency, not two.
+_APPOSITIVE = re.compile(
+    r"\s+[-–]\s+cơ quan thường trực ban chỉ đạo 389(?:\s+(?:tỉnh|phường|xã))?", _I
+)
+_SOCIAL = re.compile(r"(văn ho[áa]|chính trị)\s+-\s+(xã hội)", _I)  # a hyphen inside a name
+_TOP_SEP = re.compile(r"\s*;\s*|\s*\n\s*(?:[-+•]\s+)?|(?:^|\s+)[-+•]\s+")
+_ATOM_SEP = re.compile(r"\s*,\s*|\s+và\s+", _I)
+_CONNECTOR_END = re.compile(r"(?:[,/:&–-]|\bvà)\s*$", _I)
+_COLLECTIVE_START = re.compile(r"^(?:cac|nhung) |^(?:ubnd|uy ban nhan dan)(?: cac)? (?:xa|phuong)")
+_CONTINUATION = re.compile(
+    r"(?:so|ban|nganh|ban nganh|don vi|co quan|to chuc|dia phuong|phuong|xa|thi tran|lang|thon"
+    r"|luc luong(?: chuc nang)?)(?: (?:cap tinh|tinh|co lien quan|lien quan|khac|truc thuoc .*"
+    r"|thuoc .*|tren dia ban.*|dong tren dia ban.*))?"
+)
+# "Mặt trận Tổ quốc và các đoàn thể" is one (collective) name although "các" starts a new one.
+_FRONT_AND_MASS_ORGS = re.compile(
+    r"(?:uy ban )?(?:mat tran to quoc|mttq)(?: viet nam)?(?: \w+)? va cac "
+    r"(?:doan the|to chuc chinh tri)"
+)
+
+
+def _starts_with_head(folded: str) -> bool:
+    return any(folded == h or folded.startswith(h + " ") for h in HEADS)
+
+
+def _join_wrapped_lines(text: str) -> str:
+    """Keep a newline only where it separates agencies; a PDF's wrapped cell becomes one line."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    out: list[str] = []
+    for line in lines:
+        if not out:
+            out.append(line)
+            continue
+        prev = out[-1]
+        hard = (
+            line[0] in "-+•"
+            or prev.endswith(";")
+            or (
+                line[0].isupper()
+                and _starts_with_head(fold(line))
+                and not _CONNECTOR_END.search(prev)
+            )
+        )
+        if hard:
+            out.append(line)
+        else:
+            out[-1] = f"{prev} {line}"
+    return "\n".join(out)
+
+
+def _protect_parens(text: str) -> tuple[str, list[str]]:
+    """Replace each top-level `( ... )` with a placeholder; stray brackets are dropped."""
+    outer: list[str] = []
+    groups: list[str] = []
+    depth, buf = 0, ""
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            if depth > 1:
+                buf += ch
+        elif ch == ")":
+            if depth == 0:
+                continue
+            depth -= 1
+            if depth == 0:
+                groups.append(buf)
+                outer.append(_PH)
+                buf = ""
+            else:
+                buf += ch
+        elif depth:
+            buf += ch
+        else:
+            outer.append(ch)
+    if depth:  # unclosed: keep its text as ordinary outer text
+        outer.append(buf)
+    return "".join(outer), groups
+
+
+def _sentences(pieces: list[str]) -> list[str]:
+    """Split further after a full stop followed by a capital ("UBND các xã. Công an tỉnh")."""
+    out: list[str] = []
+    for piece in pieces:
+        parts = re.split(r"(?<=\.)\s+", piece)
+        out.append(parts[0])
+        for part in parts[1:]:
+            if part[:1].isupper():
+                out.append(part)
+            else:
+                out[-1] = f"{out[-1]} {part}"
+    return out
+
+
+def _clean_mention(text: str) -> str:
+    text = squash(text.replace("…", " ").replace("...", " "))
+    text = re.sub(r"^(?:[-+•*]\s*|\d+(?:\.\d+)*[.)]\s+)+", "", text)
+    text = re.sub(r"(?<=[^\W\d_])\d{1,2}(?=[\s.;,]*$)", "", text)  # a glued footnote marker
+    return text.strip(" .,;:/-–")
+
+
+def _role_colon_agencies(text: str) -> list[str] | None:
+    """`X: Chủ trì ...; Y: Phối hợp ...` → [X, Y]; None when no such duty clauses."""
+    colons = list(_ROLE_COLON.finditer(text))
+    if not colons:
+        return None
+    names = []
+    for m in colons:
+        before = text[: m.start()]
+        names.append(re.split(r"[.;\n]\s+|[.;\n]$|\s[-+•]\s|:\s*", before)[-1])
+    return names
+
+
+def _merge_atoms(piece: str) -> list[str]:
+    """Split on commas and "và" only before a word that starts a new agency."""
+    parts = _ATOM_SEP.split(piece)
+    seps = _ATOM_SEP.findall(piece)
+    mentions = [parts[0]]
+    for sep, atom in zip(seps, parts[1:], strict=True):
+        cur, key = mentions[-1], fold(atom)
+        joined = fold(f"{cur}{sep}{atom}")
+        keep_together = (
+            not _starts_with_head(key)
+            or (_COLLECTIVE_START.match(fold(cur)) and _CONTINUATION.fullmatch(key))
+            or _FRONT_AND_MASS_ORGS.match(joined)
+        )
+        if keep_together:
+            mentions[-1] = f"{cur}{sep}{atom}"
+        else:
+            mentions.append(atom)
+    return mentions
+
+
+def _split_piece(piece: str, groups: list[str]) -> list[str]:
+    """One top-level piece (no `;`, dash or newline left) → mentions, examples in brackets last."""
+    piece = _LABEL.sub("", _clean_mention(piece))
+    forces = _FORCES.match(piece)
+    if forces:
+        piece = piece[forces.end() :]
+    elif ":" in piece:
+        piece = piece.split(":", 1)[0]  # "Agency: duty" - the duty names no agency
+    cut = _QUALIFIER.search(piece)
+    if cut:
+        piece = piece[: cut.start()]
+    kept = groups[: piece.count(_PH)]
+    piece = piece.replace(_PH, " ")
+    out: list[str] = []
+    for sentence in _sentences([piece]):
+        for part in re.split(r"(?<!\d)\s*/\s*(?!\d)", sentence):
+            out.extend(_clean_mention(m) for m in _merge_atoms(_clean_mention(part)))
+    for inner in kept:  # "(Báo ...; các cơ quan ...)" lists examples of the collective
+        out.extend(m for m in split_agency_text(inner) if _starts_with_head(fold(m)))
+    return [m for m in out if any(ch.isalpha() for ch in m)]
+
+
+def split_agency_text(text: str) -> list[str]:
+    """Split one assignment text as printed into agency mentions, in printed order."""
+    text = unicodedata.normalize("NFC", text).replace(_PH, " ")
+    text = re.sub(r"<[^>]*>", "\n", text).replace("&amp;", "&").replace("\t", " ")
+    text = _SOCIAL.sub(r"\1 – \2", _APPOSITIVE.sub("", text))
+    text = _join_wrapped_lines(text)
+    named = _role_colon_agencies(_LABEL.sub("", text))
+    if named is not None:
+        return [m for name in named for m in split_agency_text(name)]
+    outer, groups = _protect_parens(text)
+    mentions: list[str] = []
+    for piece in _TOP_SEP.split(outer):
+        n = piece.count(_PH)
+        mentions.extend(_split_piece(piece, groups[:n]))
+        groups = groups[n:]
+    seen: set[str] = set()
+    return [m for m in mentions if not (fold(m) in seen or seen.add(fold(m)))]
+
+
+# ---------------------------------------------------------------------------- resolving
+
+_UNIT_WORDS = {"tinh": "tỉnh", "phuong": "phường", "xa": "xã", "quoc gia": "quốc gia"}
+_NOT_A_PLACE = re.compile(r"^(?:phuong|xa|tinh|cap|cac|thuoc|tren|dong|va|khac|so)\b")
+_TRAILING_QUALIFIER = re.compile(
+    r"(?:,? (?:co lien quan|lien quan|khac|(?:dong )?tren dia ban(?: tinh| phuong| xa)?))+$"
+)
+
+
+def _key(mention: str) -> str:
+    """Folded matching key: spaced dashes, no brackets, no ellipsis, no trailing qualifiers."""
+    key = fold(_clean_mention(re.sub(r"\([^)]*\)?", " ", mention)))
+    key = re.sub(r"\s*[-–—]\s*", " - ", key)
+    key = re.sub(r"[\"'“”]", "", key)
+    return squash(_TRAILING_QUALIFIER.sub("", key)).strip(" .,;:")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("&", " va ")).strip("-")
+
+
+def _locality(locality: str | None) -> tuple[str | None, str]:
+    """(display name, folded key) of a plan locality; `Hung Yên` and `Hưng Yên` agree."""
+    if not locality or not fold(locality):
+        return None, ""
+    key = re.sub(r"^(?:tinh|thanh pho|phuong|xa|tp\.?) ", "", fold(locality))
+    if key in KNOWN_LOCALITIES:
+        return KNOWN_LOCALITIES[key][0], key
+    name = re.sub(r"^(?:tỉnh|thành phố|phường|xã)\s+", "", squash(locality), flags=_I)
+    return unicodedata.normalize("NFC", name), key
+
+
+def _plan_level(level: str | None, loc_key: str) -> str:
+    if level in ("national", "province", "commune"):
+        return level
+    return KNOWN_LOCALITIES.get(loc_key, ("", "province", None))[1]
+
+
+def _unit(found: str | None, level: str, loc_key: str) -> str:
+    """The administrative unit of a leveled name: printed, or the plan's own level."""
+    if found:
+        return "quoc gia" if found == "trung uong" else found
+    if level == "national":
+        return "quoc gia"
+    if level == "commune":
+        return COMMUNE_UNIT.get(loc_key, "xa")
+    return "tinh"
+
+
+def _printed_words(mention: str, folded: str) -> str:
+    """The words of `mention` that fold to `folded` (a province name), as printed."""
+    words = _clean_mention(mention).split()
+    n = len(folded.split())
+    for i in range(len(words) - n, -1, -1):
+        if fold(" ".join(words[i : i + n])).strip(".,;:") == folded:
+            return " ".join(words[i : i + n]).strip(".,;:")
+    return folded.title()
+
+
+def _match(key: str) -> tuple[CatalogEntry, dict[str, str]] | None:
+    for entry in CATALOG:
+        for pattern in entry.patterns:
+            m = pattern.fullmatch(key)
+            if m:
+                return entry, {k: v for k, v in m.groupdict().items() if v}
+    return None
+
+
+def _fallback_kind(key: str) -> AgencyKind:
+    for prefix, kind in LEADING_KINDS:
+        if key == prefix or key.startswith(prefix + " "):
+            return kind
+    return "other"
+
+
+def _display(mention: str) -> str:
+    text = unicodedata.normalize("NFC", _clean_mention(mention))
+    if text.isupper():  # an all-caps heading: keep only the first capital
+        text = text.lower()
+    return text[:1].upper() + text[1:]
+
+
+def resolve_agency(mention: str, locality: str | None, level: str | None) -> Agency:
+    """Canonical agency for one mention in a plan of `locality` at `level`; never raises."""
+    loc_name, loc_key = _locality(locality)
+    plan_level = _plan_level(level, loc_key)
+    key = _key(mention)
+    if key in ("hai quan", "luc luong hai quan", "co quan hai quan") and loc_key in CUSTOMS_REGION:
+        key = f"chi cuc hai quan khu vuc {CUSTOMS_REGION[loc_key]}"
+    found = _match(key)
+    if found is None:
+        kind = _fallback_kind(key)
+        group = _is_collective_key(key)
+        scope = "national" if kind == "department" and key.startswith("bo ") else "local"
+        if re.search(r"\btinh\b", key):
+            scope = "province"
+        slug, name, extras = _slug(key) or "unnamed", _display(mention) or "?", {}
+    else:
+        entry, extras = found
+        kind, group, scope = entry.kind, entry.is_group, entry.scope
+        unit = _unit(extras.get("unit"), plan_level, loc_key) if "{unit}" in entry.slug else ""
+        if unit:
+            scope = {"tinh": "province", "quoc gia": "national"}.get(unit, "commune")
+        fill = {
+            "unit": _UNIT_WORDS.get(unit, unit),
+            "region": extras.get("region", "").upper(),
+            "num": extras.get("num", ""),
+        }
+        slug = _slug(entry.slug.format(**{**fill, "unit": unit}))
+        name = entry.name.format(**fill)
+    printed = extras.get("loc")
+    if printed and not _NOT_A_PLACE.match(printed):
+        loc_name, loc_key = _locality(_printed_words(mention, printed))
+    elif scope == "province" and plan_level == "commune":
+        parent = KNOWN_LOCALITIES.get(loc_key, ("", "", None))[2]
+        if parent:
+            loc_name, loc_key = KNOWN_LOCALITIES[parent][0], parent
+    if scope in ("national", "region"):
+        prefix, loc_name = "vn", None
+        if scope == "region":
+            loc_name = f"Khu vực {extras.get('region', '').upper()}"
+    else:
+        prefix = _slug(loc_key) or "unscoped"
+    agency_id = f"{prefix}:group:{slug}" if group else f"{prefix}:{slug}"
+    return Agency(agency_id, name, kind, loc_name, group)
+
+
+def _is_collective_key(key: str) -> bool:
+    return bool(_COLLECTIVE_START.match(key))
+
+
+def is_collective(mention: str) -> bool:
+    """True for phrases naming a set of agencies ("Các sở, ngành", "UBND các xã, phường")."""
+    return resolve_agency(mention, None, None).is_group
+
+
+# ---------------------------------------------------------------------------- footnotes
+
+_ITEM = re.compile(r"(?:^|(?<=\s))\((\d{1,2})\)\s*")
+_FOOTNOTE_VERB = re.compile(r"\s(?:chủ trì|phối hợp|thực hiện|có trách nhiệm|tham mưu)\b", _I)
+
+
+def expand_footnote(text: str) -> list[tuple[str, str]]:
+    """`(1) Sở Y tế chủ trì ... (2) ...` → [(agency mention, duty text)] for each numbered item.
+
+    Items must be numbered 1, 2, 3, ... in order, so a bracketed number inside a duty is text;
+    the last item ends at the first blank line (what follows is no longer the footnote).
+    """
+    text = unicodedata.normalize("NFC", text)
+    starts: list[re.Match[str]] = []
+    for m in _ITEM.finditer(text):
+        if int(m.group(1)) == len(starts) + 1:
+            starts.append(m)
+    items: list[tuple[str, str]] = []
+    for i, m in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        body = text[m.end() : end]
+        if i + 1 == len(starts):
+            body = re.split(r"\n\s*\n", body, maxsplit=1)[0]
+        body = squash(body)
+        verb = _FOOTNOTE_VERB.search(body)
+        agency, duty = (body[: verb.start()], body[verb.start() :]) if verb else (body, "")
+        if _clean_mention(agency):
+            items.append((_clean_mention(agency), duty.strip()))
+    return items

@@ -1,0 +1,206 @@
+"""Shape parser: a task table (appendix), as tab-separated text or as rows of cells.
+
+Layout (Hưng Yên appendix): columns STT, TÊN NHIỆM VỤ, THỜI HẠN, KẾT QUẢ, CƠ QUAN CHỦ TRÌ,
+CƠ QUAN PHỐI HỢP, found by header text; the header is repeated at page breaks; cells carry
+HTML (`<b>`, `<ul><li>`, `<p>`); a row with an empty STT continues the row above cell by cell.
+
+Row rules:
+- a bold code (`<b>1</b>`), or a code whose only content is a bold title, opens a group;
+- a group followed by a non-bold continuation row is itself a task (Hưng Yên group 4, whose
+  only content is a list of activities);
+- list items become `- item` segments joined by single spaces (titles stay one line);
+- a lead/coordinate cell written as a dash or `<li>` list gives one assignment per item.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipelines.plans.model import RawAssignment, RawTask, Role
+from pipelines.plans.text import fold, join_wrapped, squash
+
+NO_LEAD = "no lead agency found"
+NO_DEADLINE = "no deadline printed"
+
+# column → folded header fragments; checked in this order so "TÊN NHIỆM VỤ" is not a role
+_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lead", ("chu tri",)),
+    ("coordinate", ("phoi hop",)),
+    ("deadline", ("thoi han", "thoi gian", "tien do")),
+    ("output", ("ket qua", "san pham")),
+    ("title", ("nhiem vu", "noi dung", "ten ")),
+)
+_CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
+_ITEM_TAG = re.compile(r"<(li|p)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_BOLD = re.compile(r"<(b|strong)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_DASH_ITEM = re.compile(r"(?:^|\s)[-–•+]\s+")
+
+
+def _plain(raw: str) -> str:
+    return squash(html.unescape(_TAG.sub(" ", raw)))
+
+
+def _cell_text(raw: str) -> str:
+    """Cell HTML → one line; `<li>`/`<p>` items become `- item` segments."""
+    items = [_plain(m.group(2)) for m in _ITEM_TAG.finditer(raw)]
+    items = [i if i.startswith(("-", "–", "•", "+")) else f"- {i}" for i in items if i]
+    return " ".join(items) if items else _plain(raw)
+
+
+def _is_bold(raw: str) -> bool:
+    """True when every visible character of the cell sits inside `<b>`/`<strong>`."""
+    return bool(_plain(raw)) and not _plain(_BOLD.sub(" ", raw))
+
+
+def _column_map(cells: list[str]) -> dict[str, int] | None:
+    """Column index by role when `cells` is a header row (needs STT and a task column)."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        key = fold(_plain(cell))
+        if key in _CODE_HEADERS:
+            found.setdefault("code", i)
+            continue
+        for column, fragments in _COLUMNS:
+            if column not in found and any(f in key + " " for f in fragments):
+                found[column] = i
+                break
+    return found if {"code", "title"} <= found.keys() else None
+
+
+@dataclass
+class _Row:
+    code: str
+    # group_task: a group row whose continuation row is its only content (Hưng Yên group 4)
+    kind: Literal["task", "group", "group_task"]
+    cells: dict[str, list[str]] = field(default_factory=dict)  # column → raw pieces
+    group_title: list[str] = field(default_factory=list)
+
+
+def _get(cells: list[str], columns: dict[str, int], column: str) -> str:
+    i = columns.get(column)
+    return cells[i] if i is not None and i < len(cells) else ""
+
+
+def _content(cells: list[str], columns: dict[str, int]) -> dict[str, str]:
+    return {
+        c: _get(cells, columns, c)
+        for c in columns
+        if c != "code" and _plain(_get(cells, columns, c))
+    }
+
+
+def _new_row(code: str, cells: list[str], columns: dict[str, int]) -> _Row:
+    content = _content(cells, columns)
+    title_raw = content.get("title", "")
+    only_title = set(content) <= {"title"}
+    if _is_bold(_get(cells, columns, "code")) or (only_title and _is_bold(title_raw)):
+        return _Row(code, "group", group_title=[title_raw])
+    return _Row(code, "task", cells={c: [v] for c, v in content.items()})
+
+
+def _continue(row: _Row, cells: list[str], columns: dict[str, int]) -> None:
+    """Append a continuation row (empty STT) to the row above, column by column."""
+    content = _content(cells, columns)
+    if not content:
+        return  # text only in columns the header did not name
+    if row.kind == "group":
+        if set(content) <= {"title"} and _is_bold(content.get("title", "")):
+            row.group_title.append(content.get("title", ""))
+            return
+        row.kind = "group_task"
+    for column, raw in content.items():
+        row.cells.setdefault(column, []).append(raw)
+
+
+def _collect(rows: list[list[str]]) -> list[_Row]:
+    columns: dict[str, int] | None = None
+    out: list[_Row] = []
+    for cells in rows:
+        header = _column_map(cells)
+        if header:
+            columns = columns or header  # repeated page-break headers are skipped
+            continue
+        if columns is None or not any(_plain(c) for c in cells):
+            continue
+        code = _plain(_get(cells, columns, "code")).rstrip(".")
+        if code:
+            out.append(_new_row(code, cells, columns))
+        elif out:
+            _continue(out[-1], cells, columns)
+    return out
+
+
+def _join(pieces: list[str]) -> str:
+    """Join a cell split over rows; drop a word the page break printed twice (`vụ` + `vụ`)."""
+    texts = [_cell_text(p) for p in pieces if _cell_text(p)]
+    for i in range(1, len(texts)):
+        prev_words, words = texts[i - 1].split(), texts[i].split()
+        if prev_words and words and prev_words[-1].isalpha() and prev_words[-1] == words[0]:
+            texts[i] = " ".join(words[1:])
+    return join_wrapped(texts)
+
+
+def _split_agencies(text: str) -> list[str]:
+    """`- A - B.` / `- A; - B` → [A, B]; a cell that is not a dash list stays one item."""
+    parts = _DASH_ITEM.split(text) if text.lstrip().startswith(("-", "–", "•", "+")) else [text]
+    return [p.strip().rstrip(" .;,").strip() for p in parts if p.strip(" .;,")]
+
+
+def _task(row: _Row, group: tuple[str, str] | None) -> RawTask:
+    def text(column: str) -> str:
+        return _join(row.cells.get(column, []))
+
+    group_code = row.code.split(".")[0]
+    roles: tuple[Role, ...] = ("lead", "coordinate")
+    assignments = [
+        RawAssignment(text=agency, role=role)
+        for role in roles
+        for agency in _split_agencies(text(role))
+    ]
+    task = RawTask(
+        task_code=row.code,
+        title=text("title"),
+        group_code=group_code,
+        group_title=group[1] if group and group[0] == group_code else None,
+        deadline_text=text("deadline").rstrip(" .,;") or None,
+        expected_output=text("output").rstrip(" .;") or None,
+        assignments=assignments,
+    )
+    if not any(a.role == "lead" for a in assignments):
+        task.review_reasons.append(NO_LEAD)
+    if task.deadline_text is None:
+        task.review_reasons.append(NO_DEADLINE)
+    return task
+
+
+def _promote_bare_groups(rows: list[_Row]) -> None:
+    """A bare top-level code whose row holds only a title and whose next row is its child."""
+    for row, nxt in itertools.pairwise(rows):
+        bare = row.kind == "task" and "." not in row.code and set(row.cells) <= {"title"}
+        if bare and nxt.code.startswith(row.code + "."):
+            row.kind, row.group_title, row.cells = "group", row.cells.get("title", []), {}
+
+
+def parse_table_rows(rows: list[list[str]]) -> list[RawTask]:
+    """Tasks from table rows (cells may hold HTML); [] when no header row is found."""
+    tasks: list[RawTask] = []
+    group: tuple[str, str] | None = None
+    collected = _collect(rows)
+    _promote_bare_groups(collected)
+    for row in collected:
+        if row.kind in ("group", "group_task"):
+            group = (row.code.split(".")[0], _join(row.group_title))
+        if row.kind != "group":
+            tasks.append(_task(row, group))
+    return tasks
+
+
+def parse_tsv_table(text: str) -> list[RawTask]:
+    """Tasks from tab-separated table text (lines without a tab are ignored)."""
+    rows = [line.split("\t") for line in text.split("\n") if "\t" in line]
+    return parse_table_rows(rows)

@@ -1,0 +1,353 @@
+"""Parsed plans → the warehouse's plan tables (polars frames), validated with pandera.
+
+A plan that cannot be parsed or whose tables break a schema rule is left out whole and gets a row
+in `plan_ingestion_errors` naming its files and the reason; the other plans load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandera.errors
+import polars as pl
+
+from pipelines.plans.agencies import Agency
+from pipelines.plans.assemble import (
+    ParsedPlan,
+    PlanError,
+    group_documents,
+    link_parents,
+    parse_plan,
+)
+from pipelines.plans.documents import DocumentText
+from pipelines.plans.national import (
+    NATIONAL_GROUPS,
+    NATIONAL_ISSUE_DATE,
+    NATIONAL_NUMBER,
+    NATIONAL_PLAN_ID,
+    NATIONAL_TITLE,
+)
+from pipelines.plans.schemas import PLAN_TABLE_SCHEMAS
+
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "plans": {
+        "plan_id": pl.String,
+        "title": pl.String,
+        "issuer": pl.String,
+        "level": pl.String,
+        "locality": pl.String,
+        "number": pl.String,
+        "issue_date": pl.Date,
+        "issue_year": pl.Int64,
+        "issue_month": pl.Int64,
+        "signer": pl.String,
+        "implements": pl.String,
+        "parent_plan_id": pl.String,
+        "horizon_year": pl.Int64,
+        "shape": pl.String,
+        "source_files": pl.String,
+        "is_reference": pl.Boolean,
+    },
+    "plan_tasks": {
+        "plan_id": pl.String,
+        "task_code": pl.String,
+        "task_seq": pl.Int64,
+        "group_code": pl.String,
+        "group_title": pl.String,
+        "title": pl.String,
+        "deadline_text": pl.String,
+        "deadline_kind": pl.String,
+        "due_date": pl.Date,
+        "recurrence": pl.String,
+        "expected_output": pl.String,
+        "national_group_code": pl.String,
+        "national_group_source": pl.String,
+        "lead_count": pl.Int64,
+        "needs_review": pl.Boolean,
+        "review_reason": pl.String,
+    },
+    "task_assignments": {
+        "plan_id": pl.String,
+        "task_code": pl.String,
+        "agency_id": pl.String,
+        "role": pl.String,
+        "text_as_printed": pl.String,
+        "note": pl.String,
+    },
+    "agencies": {
+        "agency_id": pl.String,
+        "name": pl.String,
+        "kind": pl.String,
+        "locality": pl.String,
+        "is_group": pl.Boolean,
+        "aliases": pl.String,
+    },
+    "plan_targets": {
+        "plan_id": pl.String,
+        "metric": pl.String,
+        "comparator": pl.String,
+        "threshold": pl.Float64,
+        "source_text": pl.String,
+        "task_code": pl.String,
+    },
+    "reporting_obligations": {
+        "plan_id": pl.String,
+        "obligation_seq": pl.Int64,
+        "reporter": pl.String,
+        "recipient": pl.String,
+        "due_text": pl.String,
+        "kind": pl.String,
+        "due_day": pl.Int64,
+        "due_month": pl.Int64,
+        "due_date": pl.Date,
+    },
+    "national_solution_groups": {
+        "plan_id": pl.String,
+        "group_code": pl.String,
+        "title": pl.String,
+    },
+    "plan_documents": {
+        "file_name": pl.String,
+        "file_format": pl.String,
+        "sha256": pl.String,
+        "size_bytes": pl.Int64,
+        "char_count": pl.Int64,
+        "line_count": pl.Int64,
+        "plan_id": pl.String,
+        "document_role": pl.String,
+    },
+    "plan_ingestion_errors": {
+        "file_name": pl.String,
+        "stage": pl.String,  # read / parse / validate
+        "reason": pl.String,
+    },
+}
+
+
+@dataclass
+class PlanTables:
+    frames: dict[str, pl.DataFrame]
+    plans: list[ParsedPlan]
+
+    @property
+    def errors(self) -> pl.DataFrame:
+        return self.frames["plan_ingestion_errors"]
+
+
+def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=SCHEMAS[name], orient="row")
+
+
+def _plan_rows(plan: ParsedPlan) -> dict[str, list[dict]]:
+    meta = plan.meta
+    leads: dict[str, int] = {}
+    for a in plan.assignments:
+        leads[a.task_code] = leads.get(a.task_code, 0) + (a.role == "lead")
+    return {
+        "plans": [
+            {
+                "plan_id": plan.plan_id,
+                "title": meta.title,
+                "issuer": meta.issuer,
+                "level": meta.level or "province",
+                "locality": meta.locality,
+                "number": meta.number,
+                "issue_date": meta.issue_date,
+                "issue_year": meta.issue_year,
+                "issue_month": meta.issue_month,
+                "signer": meta.signer,
+                "implements": "; ".join(plan.implements_refs) or None,
+                "parent_plan_id": plan.parent_plan_id,
+                "horizon_year": meta.horizon_year,
+                "shape": plan.shape,
+                "source_files": "; ".join(d.file_name for d, _ in plan.documents),
+                "is_reference": False,
+            }
+        ],
+        "plan_tasks": [
+            {
+                "plan_id": plan.plan_id,
+                "task_code": t.raw.task_code,
+                "task_seq": t.seq,
+                "group_code": t.raw.group_code,
+                "group_title": t.raw.group_title,
+                "title": t.raw.title,
+                "deadline_text": t.raw.deadline_text,
+                "deadline_kind": t.deadline.kind,
+                "due_date": t.deadline.due_date,
+                "recurrence": t.deadline.recurrence,
+                "expected_output": t.raw.expected_output,
+                "national_group_code": t.national_group_code,
+                "national_group_source": t.national_group_source,
+                "lead_count": leads.get(t.raw.task_code, 0),
+                "needs_review": t.needs_review,
+                "review_reason": "; ".join(t.review_reasons) or None,
+            }
+            for t in plan.tasks
+        ],
+        "task_assignments": [
+            {
+                "plan_id": plan.plan_id,
+                "task_code": a.task_code,
+                "agency_id": a.agency.agency_id,
+                "role": a.role,
+                "text_as_printed": a.text,
+                "note": a.note,
+            }
+            for a in plan.assignments
+        ],
+        "plan_targets": [{"plan_id": plan.plan_id, **asdict(t)} for t in plan.targets],
+        "reporting_obligations": [
+            {
+                "plan_id": plan.plan_id,
+                "obligation_seq": seq,
+                "reporter": o.reporter,
+                "recipient": o.recipient,
+                "due_text": o.due_text,
+                "kind": o.kind,
+                "due_day": o.due_day,
+                "due_month": o.due_month,
+                "due_date": o.due_date,
+            }
+            for seq, o in enumerate(plan.obligations, start=1)
+        ],
+    }
+
+
+def _validate(rows: dict[str, list[dict]]) -> list[str]:
+    """pandera failures of one plan's tables, as readable messages (empty when valid)."""
+    problems: list[str] = []
+    for name, model in PLAN_TABLE_SCHEMAS.items():
+        try:
+            model.validate(_frame(name, rows[name]), lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+            for case in cases.head(5).iter_rows(named=True):
+                problems.append(
+                    f"{name}: {case.get('check')} failed on {case.get('column')} "
+                    f"= {case.get('failure_case')!r}"
+                )
+            if cases.height > 5:
+                problems.append(f"{name}: {cases.height - 5} more failures")
+    return problems
+
+
+def _document_row(doc: DocumentText, plan_id: str | None, role: str | None) -> dict:
+    return {
+        "file_name": doc.file_name,
+        "file_format": doc.file_format,
+        "sha256": doc.sha256,
+        "size_bytes": doc.size_bytes,
+        "char_count": len(doc.text),
+        "line_count": doc.text.count("\n") + 1,
+        "plan_id": plan_id,
+        "document_role": role,
+    }
+
+
+def _national_rows() -> tuple[dict, list[dict]]:
+    plan = {
+        "plan_id": NATIONAL_PLAN_ID,
+        "title": NATIONAL_TITLE,
+        "issuer": "Chính phủ",
+        "level": "national",
+        "locality": None,
+        "number": NATIONAL_NUMBER,
+        "issue_date": NATIONAL_ISSUE_DATE,
+        "issue_year": NATIONAL_ISSUE_DATE.year,
+        "issue_month": NATIONAL_ISSUE_DATE.month,
+        "signer": None,
+        "implements": None,
+        "parent_plan_id": None,
+        "horizon_year": 2030,
+        "shape": "reference",
+        "source_files": None,
+        "is_reference": True,
+    }
+    groups = [
+        {"plan_id": NATIONAL_PLAN_ID, "group_code": g.code, "title": g.title}
+        for g in NATIONAL_GROUPS
+    ]
+    return plan, groups
+
+
+def _agency_rows(plans: list[ParsedPlan]) -> list[dict]:
+    agencies: dict[str, Agency] = {}
+    aliases: dict[str, dict[str, None]] = {}
+    for plan in plans:
+        for a in plan.assignments:
+            agencies.setdefault(a.agency.agency_id, a.agency)
+            aliases.setdefault(a.agency.agency_id, {})[a.text] = None
+    return [
+        {
+            "agency_id": agency.agency_id,
+            "name": agency.name,
+            "kind": agency.kind,
+            "locality": agency.locality,
+            "is_group": agency.is_group,
+            "aliases": "; ".join(sorted(aliases[agency.agency_id])),
+        }
+        for agency in sorted(agencies.values(), key=lambda a: a.agency_id)
+    ]
+
+
+def build_plan_tables(
+    docs: list[DocumentText], read_errors: list[tuple[str, str]] | None = None
+) -> PlanTables:
+    """All plan tables from the readable documents (plus errors met while reading files)."""
+    errors = [{"file_name": f, "stage": "read", "reason": r} for f, r in read_errors or []]
+    groups, orphan_errors = group_documents(sorted(docs, key=lambda d: d.file_name))
+    errors += [{"file_name": e.split(":")[0], "stage": "parse", "reason": e} for e in orphan_errors]
+
+    parsed: list[ParsedPlan] = []
+    placed: dict[str, tuple[str | None, str | None]] = {}
+    for group in groups:
+        try:
+            plan = parse_plan(group)
+        except PlanError as exc:
+            errors += [
+                {"file_name": d.file_name, "stage": "parse", "reason": str(exc)} for d in group
+            ]
+            continue
+        clash = next((p for p in parsed if p.plan_id == plan.plan_id), None)
+        if clash is not None:
+            first = clash.documents[0][0].file_name
+            reason = f"same plan id {plan.plan_id} as {first}; remove one of the two versions"
+            errors += [
+                {"file_name": d.file_name, "stage": "parse", "reason": reason} for d in group
+            ]
+            continue
+        parsed.append(plan)
+    link_parents(parsed)
+
+    rows: dict[str, list[dict]] = {name: [] for name in PLAN_TABLE_SCHEMAS}
+    loaded: list[ParsedPlan] = []
+    for plan in parsed:
+        plan_rows = _plan_rows(plan)
+        problems = _validate(plan_rows)
+        if problems:
+            for doc, _ in plan.documents:
+                errors += [
+                    {"file_name": doc.file_name, "stage": "validate", "reason": p} for p in problems
+                ]
+            continue
+        loaded.append(plan)
+        for name, items in plan_rows.items():
+            rows[name].extend(items)
+        for doc, role in plan.documents:
+            placed[doc.file_name] = (plan.plan_id, role)
+
+    national_plan, national_groups = _national_rows()
+    rows["plans"].insert(0, national_plan)
+    frames = {name: _frame(name, items) for name, items in rows.items()}
+    frames["agencies"] = _frame("agencies", _agency_rows(loaded))
+    frames["national_solution_groups"] = _frame("national_solution_groups", national_groups)
+    frames["plan_documents"] = _frame(
+        "plan_documents",
+        [
+            _document_row(d, *placed.get(d.file_name, (None, None)))
+            for d in sorted(docs, key=lambda d: d.file_name)
+        ],
+    )
+    frames["plan_ingestion_errors"] = _frame("plan_ingestion_errors", errors)
+    return PlanTables(frames, loaded)
