@@ -51,6 +51,82 @@ def cmd_parse_plan(args: argparse.Namespace) -> int:
     return 1 if errors or not tables.plans else 0
 
 
+def _plan_tables():
+    from pipelines.plans.loader import load_plan_folder
+    from pipelines.settings import DataPaths
+
+    return load_plan_folder(DataPaths.from_env().raw_plans)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    import secrets
+
+    from pipelines.reports.ingest import PlanContext, ingest_workbook
+    from pipelines.reports.privacy import Pseudonymizer
+
+    frames = _plan_tables().frames
+    ctx = PlanContext.from_frames(
+        frames["plans"], frames["task_assignments"], frames["plan_targets"]
+    )
+    # A throwaway key: nothing is stored, and informants never appear in the output in clear.
+    hasher = Pseudonymizer(secrets.token_bytes(32))
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 2
+    result = ingest_workbook(path, path.name, ctx, hasher)
+    if result.error:
+        print(f"{path.name}: cannot be used: {result.error}")
+        return 1
+    info = result.info
+    print(
+        f"{path.name}: {info.agency_name} · {info.plan_id} · kỳ {info.period} · {info.report_date}"
+    )
+    for count in result.counts:
+        print(
+            f"  {count.sheet}: {count.rows_read} rows read, {count.rows_loaded} valid, "
+            f"{count.rows_quarantined} with problems"
+        )
+    for q in sorted(result.quarantine, key=lambda q: (q["sheet"], q["row_number"])):
+        where = f"{q['sheet']} row {q['row_number']}, {q['column_header'] or q['column_name']}"
+        value = f" (value: {q['value']})" if q["value"] is not None else ""
+        prefix = f"{q['column_header']}: "
+        reason = f"{q['reason_vi'].removeprefix(prefix)} / {q['reason_en'].removeprefix(prefix)}"
+        print(f"  {where}: {reason}{value}")
+    problems = len(result.quarantine)
+    print(f"{problems} problem(s)" if problems else "no problems: the file can be sent")
+    return 1 if problems else 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pipelines.reports.template import TemplateError, write_template_for
+    from pipelines.settings import DataPaths
+
+    try:
+        name, tasks = write_template_for(
+            args.plan, args.agency, Path(args.out), DataPaths.from_env().raw_plans, args.period
+        )
+    except TemplateError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"{args.out}: template for {name} ({args.plan}), {tasks} task(s) pre-filled")
+    return 0
+
+
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from pipelines.reports.sample_data import generate_sample_reports
+    from pipelines.settings import DataPaths
+
+    out = Path(args.out)
+    manifest = generate_sample_reports(out, DataPaths.from_env().raw_plans, seed=args.seed)
+    print(
+        f"{out}: {len(manifest.files)} workbooks, {manifest.tip_rows} tips "
+        f"({manifest.carried_over_tips} carried over from earlier years), "
+        f"{manifest.progress_rows} task progress rows"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plan389",
@@ -71,6 +147,30 @@ def build_parser() -> argparse.ArgumentParser:
     parse_plan.add_argument("files", nargs="+", metavar="FILE")
     parse_plan.add_argument("--json", action="store_true", help="print one JSON object")
     parse_plan.set_defaults(func=cmd_parse_plan)
+
+    template = sub.add_parser(
+        "template", help="write the blank report workbook for one agency of one plan"
+    )
+    template.add_argument("--plan", required=True, metavar="PLAN_ID")
+    template.add_argument("--agency", required=True, metavar="NAME")
+    template.add_argument("--period", help="pre-fill Kỳ báo cáo (2026, 2026-Q3, 2026-09)")
+    template.add_argument("out", metavar="OUT.xlsx")
+    template.set_defaults(func=cmd_template)
+
+    validate = sub.add_parser(
+        "validate",
+        help="check a report workbook before sending it: print every problem, exit 1 if any",
+    )
+    validate.add_argument("file", metavar="FILE")
+    validate.set_defaults(func=cmd_validate)
+
+    sample = sub.add_parser(
+        "sample-data",
+        help="write deterministic, realistic sample report workbooks for the bundled plans",
+    )
+    sample.add_argument("--out", required=True, metavar="DIR")
+    sample.add_argument("--seed", type=int, default=389)
+    sample.set_defaults(func=cmd_sample_data)
     return parser
 
 

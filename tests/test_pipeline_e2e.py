@@ -1,9 +1,12 @@
-"""The whole asset graph on a temporary copy of the bundled data."""
+"""The whole asset graph on a temporary copy of the bundled data (plans + sample workbooks)."""
 
 import hashlib
 import os
+import shutil
+import stat
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -11,68 +14,170 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.reports.sample_data import generate_sample_reports
 from tests.conftest import PLANS_DIR, REPO_ROOT, SEEDS, repo_data_snapshot
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _manifest() -> None:
+@dataclass
+class Run:
+    data: Path
+    config: Path  # XDG_CONFIG_HOME of the run (where the PII key is generated)
+    lines: list[str]
+    exit_code: int
+    repo_data_untouched: bool
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     from pipelines.defs.warehouse.project import prepare_manifest
-
-    prepare_manifest()
-
-
-def test_run_all_builds_and_publishes_marts(data_copy: Path) -> None:
     from pipelines.run import run_all
 
+    prepare_manifest()
+    root = tmp_path_factory.mktemp("e2e")
+    data, config = root / "data", root / "config"
+    shutil.copytree(REPO_ROOT / "data" / "raw", data / "raw")
     before = repo_data_snapshot()
     lines: list[str] = []
-    assert run_all(echo=lines.append) == 0, "\n".join(lines)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLAN389_DATA_DIR", str(data))
+        mp.setenv("XDG_CONFIG_HOME", str(config))
+        mp.delenv("PLAN389_PII_KEY", raising=False)
+        code = run_all(echo=lines.append)
+    return Run(data, config, lines, code, repo_data_snapshot() == before)
 
-    assert "plan389: run succeeded" in lines
-    assert "  mart_plan_documents: 5 rows" in lines
-    docs = pl.read_parquet(data_copy / "marts" / "mart_plan_documents.parquet").sort("file_name")
+
+def _marts(run: Run, sql: str) -> list[tuple]:
+    with duckdb.connect(str(run.data / "marts" / "marts.duckdb"), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _warehouse(run: Run, sql: str) -> list[tuple]:
+    with duckdb.connect(str(run.data / "warehouse.duckdb"), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_run_succeeds_and_leaves_repo_data_alone(run: Run) -> None:
+    assert run.exit_code == 0, "\n".join(run.lines)
+    assert "plan389: run succeeded" in run.lines
+    assert run.repo_data_untouched, "a run on another data dir touched ./data"
+    assert "  mart_plan_tasks: 124 rows" in run.lines
+
+
+def test_plan_marts(run: Run) -> None:
+    docs = pl.read_parquet(run.data / "marts" / "mart_plan_documents.parquet").sort("file_name")
     expected = {
         name: hashlib.sha256((PLANS_DIR / name).read_bytes()).hexdigest() for name in SEEDS.values()
     }
     assert dict(zip(docs["file_name"], docs["sha256"], strict=True)) == expected
-    lao_cai = docs.filter(pl.col("file_name") == SEEDS["lao_cai"]).row(0, named=True)
-    assert lao_cai["file_format"] == "txt"
-    assert lao_cai["size_bytes"] == 41466
-    assert docs.filter(pl.col("file_name") == SEEDS["hung_yen_appendix"])["file_format"][0] == "md"
-
     assert docs["plan_id"].n_unique() == 4  # the Hưng Yên body and appendix are one plan
-
-    with duckdb.connect(str(data_copy / "marts" / "marts.duckdb"), read_only=True) as conn:
-        per_plan = conn.execute(
-            "select plan_id, task_count, parent_plan_id from mart_plans order by plan_id"
-        ).fetchall()
-        tasks = conn.execute(
-            "select lead_agencies, due_date from mart_plan_tasks "
-            "where plan_id = 'hung-yen-kh-2026' and task_code = '5.1'"
-        ).fetchall()
-    assert per_plan == [
+    assert _marts(run, "select plan_id, task_count, parent_plan_id from mart_plans order by 1") == [
         ("ham-rong-kh-2026", 6, "thanh-hoa-08-kh-ubnd-2026"),
         ("hung-yen-kh-2026", 38, "vn-397-nq-cp-2025"),
         ("lao-cai-kh-2025", 47, "vn-397-nq-cp-2025"),
         ("thanh-hoa-08-kh-ubnd-2026", 33, "vn-397-nq-cp-2025"),
         ("vn-397-nq-cp-2025", 0, None),
     ]
-    assert tasks == [("Sở Công Thương", date(2026, 3, 31))]
-    assert "  mart_plan_tasks: 124 rows" in lines
-    assert (data_copy / "warehouse.duckdb").exists()
-    assert repo_data_snapshot() == before, "a run on another data dir touched ./data"
+    assert _marts(
+        run,
+        "select lead_agencies, due_date from mart_plan_tasks "
+        "where plan_id = 'hung-yen-kh-2026' and task_code = '5.1'",
+    ) == [("Sở Công Thương", date(2026, 3, 31))]
+
+
+def test_reports_loaded_quarantined_and_accounted(run: Run) -> None:
+    assert _warehouse(run, "select count(*) from raw.report_workbooks") == [(23,)]
+    assert _marts(run, "select count(*) from mart_ingestion_errors") == [(0,)]
+    # rows read = rows loaded + rows quarantined, for every file and sheet
+    assert _warehouse(
+        run,
+        "select count(*) from raw.report_sheet_counts "
+        "where rows_read != rows_loaded + rows_quarantined",
+    ) == [(0,)]
+    totals = _warehouse(
+        run,
+        "select sum(rows_read), sum(rows_loaded), sum(rows_quarantined) "
+        "from raw.report_sheet_counts",
+    )[0]
+    loaded = sum(
+        _warehouse(run, f"select count(*) from raw.{t}")[0][0]
+        for t in ("task_progress", "tips", "enforcement", "target_counts")
+    )
+    quarantined = _warehouse(
+        run, "select count(distinct (workbook_id, sheet, row_number)) from raw.quarantine"
+    )[0][0]
+    assert totals == (totals[1] + totals[2], loaded, quarantined)
+    rules = dict(_marts(run, "select rule, count(*) from mart_quarantine group by rule"))
+    assert rules["missing_column"] == 40  # the Lào Cai border guard register lacks Ngày tiếp nhận
+    assert {
+        "impossible_date",
+        "accepted_before_received",
+        "negative_count",
+        "violations_exceed_inspections",
+        "task_not_in_plan",
+        "task_not_assigned",
+    } <= set(rules)
+
+
+def test_resubmission_supersedes_and_tips_count_once(run: Run) -> None:
+    books = _warehouse(
+        run,
+        "select file_name, is_superseded from raw.report_workbooks "
+        "where agency_id = 'hung-yen:cong-an-tinh' order by file_name",
+    )
+    assert books == [
+        ("hung-yen-kh-2026__cong-an-tinh-hung-yen__2026.xlsx", True),
+        ("hung-yen-kh-2026__cong-an-tinh-hung-yen__2026__v2.xlsx", False),
+    ]
+    raw_rows, distinct_codes = _warehouse(
+        run,
+        "select count(*), count(distinct tip_code) from raw.tips "
+        "join raw.report_workbooks using (workbook_id) where agency_id = 'hung-yen:cong-an-tinh'",
+    )[0]
+    current = _warehouse(
+        run,
+        "select count(*) from intermediate.int_tips_deduplicated "
+        "where agency_id = 'hung-yen:cong-an-tinh'",
+    )[0][0]
+    assert raw_rows > distinct_codes  # both versions are kept for audit
+    assert current == 117  # the corrected v2 register: every tip once
+
+
+def test_informants_never_stored_in_clear(run: Run, tmp_path: Path) -> None:
+    manifest = generate_sample_reports(tmp_path / "regen", PLANS_DIR)
+    secrets = sorted(set(manifest.informant_names) | set(manifest.informant_phones))
+    assert len(secrets) > 400
+    hits: list[str] = []
+
+    def scan(label: str, frame: pl.DataFrame) -> None:
+        for column in frame.columns:
+            if frame[column].dtype == pl.String and frame[column].str.contains_any(secrets).any():
+                hits.append(f"{label}.{column}")
+
+    with duckdb.connect(str(run.data / "warehouse.duckdb"), read_only=True) as conn:
+        tables = conn.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+        for schema, table in tables:
+            scan(f"{schema}.{table}", conn.sql(f'select * from "{schema}"."{table}"').pl())
+    for parquet in (run.data / "marts").glob("*.parquet"):
+        scan(parquet.name, pl.read_parquet(parquet))
+    assert len(tables) > 30 and hits == []
+    hashes = _warehouse(run, "select count(distinct informant_hash) from raw.tips")[0][0]
+    assert hashes > 200  # hashed, not dropped: repeat informants can still be counted
+    key = run.config / "plan389" / "pii.key"
+    assert key.exists() and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert not key.is_relative_to(run.data)
 
 
 def test_cli_run_and_definitions_validate(tmp_path: Path) -> None:
     """The console script and `dagster definitions validate`, as a user runs them."""
-    import shutil
-
-    shutil.copytree(REPO_ROOT / "data" / "raw", tmp_path / "d" / "raw")
+    shutil.copytree(REPO_ROOT / "data" / "raw" / "plans", tmp_path / "d" / "raw" / "plans")
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     env["DAGSTER_HOME"] = str(tmp_path / "dagster_home")  # a user's own, empty Dagster home
+    env["PLAN389_PII_KEY"] = "cli-test"
     (tmp_path / "dagster_home").mkdir()
     env["PLAN389_DATA_DIR"] = "d"  # relative: taken from the working directory
     before = repo_data_snapshot()

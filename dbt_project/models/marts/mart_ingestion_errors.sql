@@ -6,15 +6,17 @@ plan_errors as (
 
 ),
 
+report_errors as (
+
+    select * from {{ ref('stg_reports__ingestion_errors') }}
+
+),
+
 final as (
 
-    select
-        source_domain,
-        file_name,
-        stage,
-        reason
-
-    from plan_errors
+    select source_domain, file_name, stage, reason from plan_errors
+    union all
+    select source_domain, file_name, stage, reason from report_errors
 
 )
 

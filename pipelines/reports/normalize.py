@@ -1,0 +1,131 @@
+"""Cell values as agencies actually type them → typed values.
+
+Every parser returns `(value, problem)`: `problem` is None when the cell is usable, else a short
+rule name that the validator turns into a quarantine row. Blank cells are `(None, None)`.
+Cells arrive as strings (fastexcel reads every column as text, so a real Excel date shows as
+`2026-09-20 00:00:00` and a date typed as a number as its serial `46285`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+from pipelines.plans.text import fold
+from pipelines.reports.spec import Choice
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_FIRST_SERIAL, _LAST_SERIAL = 36526, 54789  # 2000-01-01 .. 2049-12-31: plausible report dates
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
+
+
+def clean(value: object) -> str | None:
+    """NFC text with spaces folded; None for blank cells."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
+    text = " ".join(text.split())
+    return text or None
+
+
+def header_key(text: object) -> str:
+    """Matching key for sheet names and headers: ignores case, diacritics, spaces, punctuation."""
+    return re.sub(r"[^a-z0-9]", "", fold(clean(text) or ""))
+
+
+def parse_date(value: object) -> tuple[date | None, str | None]:
+    text = clean(value)
+    if text is None:
+        return None, None
+    try:
+        if m := _ISO.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3])), None
+        if m := _DMY.match(text):
+            return date(int(m[3]), int(m[2]), int(m[1])), None
+        if _NUMBER.match(text):
+            serial = int(float(text.replace(",", ".")))
+            if _FIRST_SERIAL <= serial <= _LAST_SERIAL:
+                return EXCEL_EPOCH + timedelta(days=serial), None
+    except ValueError:  # 31/02/2026: the shape of a date, not a date
+        return None, "impossible_date"
+    return None, "invalid_date"
+
+
+def parse_count(value: object) -> tuple[int | None, str | None]:
+    """Whole numbers: `1.234.567` and `1,234,567` (thousands), `12`, `12.0`; no fractions."""
+    text = clean(value)
+    if text is None:
+        return None, None
+    compact = text.replace(" ", "")
+    if re.fullmatch(r"[+-]?\d{1,3}([.,]\d{3})+", compact):  # 1.234.567, and 1.000 is a thousand
+        return int(re.sub(r"[.,]", "", compact)), None
+    if re.fullmatch(r"[+-]?\d+", compact):
+        return int(compact), None
+    if re.fullmatch(r"[+-]?\d+[.,]0+", compact):  # 12.0 from a numeric cell
+        return int(re.split(r"[.,]", compact)[0]), None
+    return None, "invalid_number"
+
+
+def parse_choice(value: object, choices: tuple[Choice, ...]) -> tuple[str | None, str | None]:
+    """A dropdown value in any case, spacing or Unicode form (or its code) → its code."""
+    text = clean(value)
+    if text is None:
+        return None, None
+    key = header_key(text)
+    for choice in choices:
+        if key in (header_key(choice.label), header_key(choice.code)):
+            return choice.code, None
+    return None, "invalid_choice"
+
+
+_YES = {"co", "x", "yes", "y", "1", "true", "dung"}
+_NO = {"khong", "no", "n", "0", "false"}
+
+
+def parse_yes_no(value: object) -> tuple[str | None, str | None]:
+    text = clean(value)
+    if text is None:
+        return None, None
+    key = header_key(text)
+    if key in _YES:
+        return "yes", None
+    if key in _NO:
+        return "no", None
+    return None, "invalid_choice"
+
+
+def parse_period(value: object) -> tuple[tuple[str, date, date] | None, str | None]:
+    """`2026`, `2026-Q3`, `2026-09` (also `Q3/2026`, `09/2026`, `Năm 2026`) → (code, start, end)."""
+    text = clean(value)
+    if text is None:
+        return None, None
+    key = fold(text).replace(" ", "").removeprefix("nam")
+    if re.fullmatch(r"\d{4}(\.0)?", key):
+        year = int(key[:4])
+        return (str(year), date(year, 1, 1), date(year, 12, 31)), None
+    if (m := re.fullmatch(r"(\d{4})-?q([1-4])", key)) or (
+        m := re.fullmatch(r"(?:quy)?q?([1-4])/(\d{4})", key)
+    ):
+        year, quarter = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
+        start = date(year, 3 * quarter - 2, 1)
+        return (f"{year}-Q{quarter}", start, _month_end(year, 3 * quarter)), None
+    if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", key)) or (
+        m := re.fullmatch(r"(?:thang)?(\d{1,2})/(\d{4})", key)
+    ):
+        year, month = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
+        if 1 <= month <= 12:
+            return (f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month)), None
+    return None, "invalid_period"
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def as_datetime(value: date | None) -> datetime | None:
+    return datetime(value.year, value.month, value.day) if value else None

@@ -1,0 +1,64 @@
+"""Informants' names and phone numbers never go past ingestion in clear.
+
+They are replaced by HMAC-SHA256 under a secret key, so the warehouse can still count repeat
+informants without holding who they are. The key comes from `PLAN389_PII_KEY`; when unset, one
+is generated once and kept in the user's config directory (`$XDG_CONFIG_HOME/plan389/pii.key`,
+mode 600), outside the repository and outside the published marts. Losing the key only means
+new hashes will not match old ones; it never exposes anyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+KEY_ENV = "PLAN389_PII_KEY"
+
+
+def key_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "plan389" / "pii.key"
+
+
+def load_key() -> bytes:
+    """The HMAC key: PLAN389_PII_KEY, else the key file (created on first use)."""
+    if value := os.environ.get(KEY_ENV):
+        return value.encode()
+    path = key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def normalize_name(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def normalize_phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return "0" + digits[2:] if digits.startswith("84") and len(digits) == 11 else digits
+
+
+class Pseudonymizer:
+    """Keyed hashes of informant identifiers (name and phone are hashed separately)."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key if key is not None else load_key()
+
+    def _hash(self, kind: str, value: str) -> str:
+        return hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def name(self, value: str | None) -> str | None:
+        return self._hash("name", normalize_name(value)) if value and value.strip() else None
+
+    def phone(self, value: str | None) -> str | None:
+        digits = normalize_phone(value) if value else ""
+        return self._hash("phone", digits) if digits else None
