@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export DAGSTER_HOME ?= $(abspath .dagster_home)
 
-.PHONY: install demo test test-fast dev validate lint format lock manifest clean
+.PHONY: install demo test test-fast dev validate lint format lock manifest docs clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ test-fast: install
 
 manifest: install
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
+
+# dbt docs (catalog of sources, models, columns) for the warehouse a demo run built.
+docs: install
+	cd dbt_project && ../$(BIN)/dbt docs generate && echo "open dbt_project/target/index.html"
 
 dev: install
 	@mkdir -p $(DAGSTER_HOME)

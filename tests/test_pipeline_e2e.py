@@ -198,3 +198,92 @@ def test_cli_run_and_definitions_validate(tmp_path: Path) -> None:
     )
     assert validate.returncode == 0, validate.stderr[-3000:]
     assert "Validation successful for code location plan389" in validate.stdout + validate.stderr
+
+
+def test_kpi_marts_match_an_independent_recomputation(run: Run) -> None:
+    from tests.kpi_oracle import tip_kpis
+
+    expected = tip_kpis(run.data / "raw" / "reports", 2026)
+    rows = _marts(
+        run,
+        "select plan_id, metric, numerator, denominator, comparator, threshold, met "
+        "from mart_kpi_targets where scope = 'plan' and report_year = 2026 and metric in "
+        "('tip_acceptance_rate', 'tip_resolution_rate', 'criminal_sign_prosecution_rate')",
+    )
+    found = {(r[0], r[1]): (r[2], r[3]) for r in rows}
+    assert found == {
+        (plan, metric): value
+        for plan, metrics in expected.items()
+        for metric, value in metrics.items()
+    }
+    thresholds = {(r[1], r[4], r[5]) for r in rows if r[0] != "ham-rong-kh-2026"}
+    assert thresholds == {
+        ("tip_acceptance_rate", ">=", 1.0),
+        ("tip_resolution_rate", ">", 0.9),
+        ("criminal_sign_prosecution_rate", ">=", 1.0),
+    }
+    for plan, metric, numerator, denominator, comparator, threshold, met in rows:
+        if comparator == ">=":
+            assert met == (numerator >= threshold * denominator), (plan, metric)
+        elif comparator == ">":
+            assert met == (numerator > threshold * denominator), (plan, metric)
+    # the plans' ChiTieu targets: Số đã thực hiện / Tổng số đối tượng from Sở Công Thương
+    ecommerce = _marts(
+        run,
+        "select numerator, denominator from mart_kpi_targets where scope = 'plan' "
+        "and plan_id = 'thanh-hoa-08-kh-ubnd-2026' and metric = 'ecommerce_commitment_rate'",
+    )
+    assert len(ecommerce) == 1 and 0 < ecommerce[0][0] <= ecommerce[0][1]
+
+
+def test_every_mart_is_published(run: Run) -> None:
+    expected = {
+        "mart_ingestion_errors",
+        "mart_kpi_targets",
+        "mart_plan_cascade",
+        "mart_plan_documents",
+        "mart_plan_tasks",
+        "mart_plans",
+        "mart_quarantine",
+        "mart_reporting_compliance",
+        "mart_task_completion",
+        "mart_task_completion_by_agency",
+        "mart_tipoffs_monthly",
+    }
+    assert {p.stem for p in (run.data / "marts").glob("*.parquet")} == expected
+    views = {r[0] for r in _marts(run, "select view_name from duckdb_views() where not internal")}
+    assert views == expected
+    uncovered = _marts(
+        run,
+        "select national_group_code from mart_plan_cascade "
+        "where plan_id = 'ham-rong-kh-2026' and not is_covered order by 1",
+    )
+    covered_th = _marts(
+        run, "select count(*) from mart_plan_cascade where plan_id like 'thanh-hoa%' and is_covered"
+    )
+    assert covered_th == [(8,)] and len(uncovered) > 0
+
+
+def test_a_reader_open_during_a_second_run_sees_old_or_new_and_marts_are_identical(
+    run: Run,
+) -> None:
+    from pipelines.run import run_all
+
+    first = {p.name: pl.read_parquet(p) for p in (run.data / "marts").glob("*.parquet")}
+    reader = duckdb.connect(str(run.data / "marts" / "marts.duckdb"), read_only=True)
+    try:
+        before = reader.execute("select count(*) from mart_kpi_targets").fetchall()
+        lines: list[str] = []
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("PLAN389_DATA_DIR", str(run.data))
+            mp.setenv("XDG_CONFIG_HOME", str(run.config))
+            mp.setenv("PLAN389_DATA_DIR", str(run.data))
+            mp.delenv("PLAN389_PII_KEY", raising=False)
+            assert run_all(echo=lines.append) == 0, "\n".join(lines)
+        assert reader.execute("select count(*) from mart_kpi_targets").fetchall() == before
+    finally:
+        reader.close()
+    second = {p.name: pl.read_parquet(p) for p in (run.data / "marts").glob("*.parquet")}
+    assert first.keys() == second.keys()
+    for name, frame in first.items():
+        assert frame.equals(second[name]), f"{name} changed between two runs on the same input"

@@ -20,6 +20,7 @@ from pipelines.plans.assemble import (
     parse_plan,
 )
 from pipelines.plans.documents import DocumentText
+from pipelines.plans.membership import GROUP_KINDS
 from pipelines.plans.national import (
     NATIONAL_GROUPS,
     NATIONAL_ISSUE_DATE,
@@ -115,6 +116,10 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "line_count": pl.Int64,
         "plan_id": pl.String,
         "document_role": pl.String,
+    },
+    "collective_kinds": {
+        "group_id": pl.String,
+        "agency_kind": pl.String,
     },
     "plan_ingestion_errors": {
         "file_name": pl.String,
@@ -347,6 +352,14 @@ def build_plan_tables(
         [
             _document_row(d, *placed.get(d.file_name, (None, None)))
             for d in sorted(docs, key=lambda d: d.file_name)
+        ],
+    )
+    frames["collective_kinds"] = _frame(
+        "collective_kinds",
+        [
+            {"group_id": agency_id, "agency_kind": kind}
+            for agency_id in frames["agencies"].filter(pl.col("is_group"))["agency_id"]
+            for kind in sorted(GROUP_KINDS.get(agency_id.split(":group:", 1)[-1], ()))
         ],
     )
     frames["plan_ingestion_errors"] = _frame("plan_ingestion_errors", errors)

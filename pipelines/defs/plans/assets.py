@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     "reporting_obligations": "Who reports to whom by when (annual, sơ kết, tổng kết).",
     "national_solution_groups": "The eight solution groups of Resolution 397/NQ-CP.",
     "plan_documents": "Every file under raw/plans/ with its SHA-256 and the plan it belongs to.",
+    "collective_kinds": "Which kinds of agency each collective assignment covers.",
     "plan_ingestion_errors": "Plan files that could not be read, parsed or validated, and why.",
 }
 
