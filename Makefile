@@ -16,14 +16,18 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "plan389 needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
-	@mkdir -p $(DAGSTER_HOME)
 	@touch $@
+
+# Dagster's instance directory, with the repo's dagster.yaml (warehouse pool limit) unless the
+# user has their own.
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	@[ -f $@ ] || cp $< $@
 
 demo: install
 	$(BIN)/plan389 run
 
-test: install
-	@mkdir -p $(DAGSTER_HOME)
+test: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -36,12 +40,10 @@ manifest: install
 docs: install
 	cd dbt_project && ../$(BIN)/dbt docs generate && echo "open dbt_project/target/index.html"
 
-dev: install
-	@mkdir -p $(DAGSTER_HOME)
+dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev
 
-validate: install
-	@mkdir -p $(DAGSTER_HOME)
+validate: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster definitions validate
 
 lint: install

@@ -2,15 +2,33 @@
 
 import dagster as dg
 
+from pipelines.defs.automation.jobs import load_job
+from pipelines.defs.automation.schedules import nightly_load
+from pipelines.defs.automation.sensors import raw_files_sensor
 from pipelines.defs.plans import assets as plan_assets
 from pipelines.defs.publish import assets as publish_assets
 from pipelines.defs.reports import assets as report_assets
 from pipelines.defs.resources import build_resources
 from pipelines.defs.warehouse import assets as warehouse_assets
+from pipelines.defs.warehouse import checks as warehouse_checks
 
-defs = dg.Definitions(
-    assets=dg.load_assets_from_modules(
-        [plan_assets, report_assets, warehouse_assets, publish_assets]
-    ),
-    resources=build_resources(),
-)
+
+def build_defs() -> dg.Definitions:
+    """Definitions whose resources point at the current PLAN389_DATA_DIR.
+
+    `dagster dev` loads `defs` once; `plan389 run` and the tests call this per run, so a run
+    never writes to the data directory of an earlier one in the same process.
+    """
+    return dg.Definitions(
+        assets=dg.load_assets_from_modules(
+            [plan_assets, report_assets, warehouse_assets, publish_assets]
+        ),
+        asset_checks=dg.load_asset_checks_from_modules([warehouse_checks]),
+        jobs=[load_job],
+        schedules=[nightly_load],
+        sensors=[raw_files_sensor],
+        resources=build_resources(),
+    )
+
+
+defs = build_defs()

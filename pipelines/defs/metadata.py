@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dagster as dg
 import polars as pl
 
 
@@ -24,3 +25,14 @@ def markdown_preview(frame: pl.DataFrame, limit: int = 10) -> str:
     if frame.height > limit:
         lines.append(f"\n_{frame.height - limit} more rows_")
     return "\n".join(lines)
+
+
+def frame_metadata(frame: pl.DataFrame) -> dict[str, object]:
+    """Row count, column schema and a preview: what every table-writing asset reports."""
+    return {
+        "dagster/row_count": frame.height,
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.schema.items()]
+        ),
+        "preview": dg.MetadataValue.md(markdown_preview(frame)),
+    }

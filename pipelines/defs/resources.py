@@ -8,6 +8,10 @@ from dagster_duckdb import DuckDBResource
 from pipelines.defs.warehouse.project import dbt_resource
 from pipelines.settings import DataPaths, data_dir
 
+# Every step that opens warehouse.duckdb runs in this pool: DuckDB has one writer at a time, and
+# DAGSTER_HOME/dagster.yaml limits each pool to one step (see dagster.yaml in the repo).
+WAREHOUSE_POOL = "duckdb_warehouse"
+
 
 class DataDirResource(dg.ConfigurableResource):
     """The data directory: raw inputs, the warehouse file and the published marts."""

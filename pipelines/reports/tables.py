@@ -110,6 +110,8 @@ DATA_TABLES = ("task_progress", "tips", "enforcement", "target_counts")
 @dataclass
 class ReportTables:
     frames: dict[str, pl.DataFrame]
+    files_read: int = 0  # workbooks opened and validated in this load
+    files_skipped: int = 0  # workbooks whose cached result (same content) was reused
 
 
 def _superseded(accepted: list[WorkbookResult]) -> dict[str, str]:

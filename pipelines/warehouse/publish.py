@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from pipelines.warehouse.locking import WarehouseLockedError, is_lock_error, locked_message
 
 MARTS_SCHEMA = "marts"
 KEEP_RELEASES = 3
@@ -48,6 +51,20 @@ def list_marts(conn: duckdb.DuckDBPyConnection, schema: str = MARTS_SCHEMA) -> l
     return [r[0] for r in rows]
 
 
+def _connect_read_only(warehouse: Path, attempts: int = 20, delay: float = 0.5):
+    """Open the warehouse to read, waiting (bounded) while another process writes it."""
+    for attempt in range(attempts):
+        try:
+            return duckdb.connect(str(warehouse), read_only=True)
+        except duckdb.IOException as exc:
+            if not is_lock_error(exc) or attempt == attempts - 1:
+                if is_lock_error(exc):
+                    raise WarehouseLockedError(locked_message(str(warehouse), exc)) from exc
+                raise
+            time.sleep(min(delay * 2**attempt, 10.0))
+    raise AssertionError("unreachable")
+
+
 def _release_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -60,7 +77,7 @@ def publish_marts(warehouse: Path, marts_dir: Path) -> list[PublishedMart]:
     staging = releases / f".tmp-{release_id}"
     staging.mkdir()
     counts: dict[str, int] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with _connect_read_only(warehouse) as conn:
         for name in list_marts(conn):
             target = staging / f"{name}.parquet"
             # Sorted on every column: the same marts give the same Parquet files, whatever

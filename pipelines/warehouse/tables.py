@@ -25,3 +25,12 @@ def replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFra
         conn.rollback()
         raise
     return frame.height
+
+
+def read_table(conn: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame | None:
+    """`raw.<table>` as a frame, or None when it does not exist yet (first load)."""
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [RAW_SCHEMA, table],
+    ).fetchall()[0][0]
+    return conn.sql(f"select * from {RAW_SCHEMA}.{table}").pl() if exists else None

@@ -4,10 +4,11 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.metadata import markdown_preview
-from pipelines.defs.resources import DataDirResource
+from pipelines.defs.metadata import frame_metadata, markdown_preview
+from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.plans.loader import load_plan_folder
 from pipelines.plans.tables import SCHEMAS
+from pipelines.warehouse.locking import warehouse_connection
 from pipelines.warehouse.tables import replace_table
 
 OWNER = "team:plan389-data"
@@ -26,6 +27,22 @@ DESCRIPTIONS = {
 }
 
 
+CHECK_SPECS = [
+    dg.AssetCheckSpec(
+        "plan_files_parsed",
+        asset=dg.AssetKey(["raw", "plans"]),
+        description="ERROR when a plan file could not be read, parsed or validated (the other "
+        "plans still load; see mart_ingestion_errors).",
+    ),
+    dg.AssetCheckSpec(
+        "tasks_read_with_confidence",
+        asset=dg.AssetKey(["raw", "plan_tasks"]),
+        description="WARN when tasks need review (no lead, a lead inherited from a merged cell, "
+        "no or unclear deadline); see mart_plan_tasks.review_reason.",
+    ),
+]
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -37,32 +54,55 @@ DESCRIPTIONS = {
         )
         for name in SCHEMAS
     ],
+    check_specs=CHECK_SPECS,
     can_subset=False,
+    pool=WAREHOUSE_POOL,
 )
 def plan_tables(
     context: dg.AssetExecutionContext, data_dir: DataDirResource, duckdb: DuckDBResource
 ):
     """Parse every plan document under raw/plans/ and load the plan tables."""
     tables = load_plan_folder(data_dir.paths.raw_plans)
-    for error in tables.errors.iter_rows(named=True):
+    errors = tables.errors
+    for error in errors.iter_rows(named=True):
         context.log.warning(f"{error['file_name']}: {error['reason']}")
-    with duckdb.get_connection() as conn:
+    with warehouse_connection(duckdb) as conn:
         for name, frame in tables.frames.items():
             replace_table(conn, name, frame)
-    task_counts = (
-        tables.frames["plan_tasks"]
-        .group_by("plan_id")
-        .agg(pl.len().alias("tasks"), pl.col("needs_review").sum().alias("needs_review"))
+    plan_tasks = tables.frames["plan_tasks"]
+    task_counts = plan_tasks.group_by("plan_id").agg(
+        pl.len().alias("tasks"), pl.col("needs_review").sum().alias("needs_review")
     )
     for name, frame in tables.frames.items():
-        metadata: dict[str, object] = {
-            "dagster/row_count": frame.height,
-            "preview": dg.MetadataValue.md(markdown_preview(frame)),
-        }
+        metadata = frame_metadata(frame)
         if name == "plan_tasks":
             metadata["tasks_per_plan"] = dg.MetadataValue.md(
                 markdown_preview(task_counts.sort("plan_id"))
             )
-        if name in ("plan_ingestion_errors", "plan_documents"):
-            metadata["files_rejected"] = tables.errors["file_name"].n_unique()
+        if name == "plan_documents":
+            metadata["files_read"] = frame.height
+            metadata["files_rejected"] = errors["file_name"].n_unique()
         yield dg.MaterializeResult(asset_key=["raw", name], metadata=metadata)
+    yield dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["raw", "plans"]),
+        check_name="plan_files_parsed",
+        passed=errors.is_empty(),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "files_rejected": errors["file_name"].n_unique(),
+            "errors": dg.MetadataValue.md(markdown_preview(errors)),
+        },
+    )
+    review = plan_tasks.filter(pl.col("needs_review"))
+    yield dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["raw", "plan_tasks"]),
+        check_name="tasks_read_with_confidence",
+        passed=review.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "tasks_needing_review": review.height,
+            "tasks": dg.MetadataValue.md(
+                markdown_preview(review.select("plan_id", "task_code", "review_reason"), limit=20)
+            ),
+        },
+    )

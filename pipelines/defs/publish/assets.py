@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.resources import DataDirResource
+from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.defs.warehouse.assets import mart_keys
 from pipelines.warehouse.publish import publish_marts
 
@@ -12,6 +12,7 @@ OWNER = "team:plan389-data"
 @dg.asset(
     deps=mart_keys(),
     group_name="publish",
+    pool=WAREHOUSE_POOL,
     kinds={"parquet", "duckdb"},
     owners=[OWNER],
     description="Every mart as marts/<name>.parquet and as a view in marts/marts.duckdb, "

@@ -1,15 +1,23 @@
 """Agency report workbooks → report tables in the warehouse's `raw` schema."""
 
 import dagster as dg
+import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.metadata import markdown_preview
-from pipelines.defs.resources import DataDirResource
+from pipelines.defs.metadata import frame_metadata, markdown_preview
+from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
+from pipelines.reports.incremental import (
+    PARSER_VERSION,
+    STATE_SCHEMA,
+    cached_results,
+    fingerprint,
+)
 from pipelines.reports.ingest import PlanContext
 from pipelines.reports.loader import load_report_folder
 from pipelines.reports.privacy import Pseudonymizer
 from pipelines.reports.tables import SCHEMAS
-from pipelines.warehouse.tables import replace_table
+from pipelines.warehouse.locking import warehouse_connection
+from pipelines.warehouse.tables import read_table, replace_table
 
 OWNER = "team:plan389-data"
 
@@ -26,6 +34,81 @@ DESCRIPTIONS = {
 PLAN_INPUTS = ("plans", "task_assignments", "plan_targets")
 
 
+SHEET_CHECKS = {  # table → (check name, sheet)
+    "task_progress": ("task_progress_rows_valid", "TienDo"),
+    "tips": ("tips_rows_valid", "ToGiac"),
+    "enforcement": ("enforcement_rows_valid", "XuLy"),
+    "target_counts": ("target_counts_rows_valid", "ChiTieu"),
+}
+CHECK_SPECS = [
+    *(
+        dg.AssetCheckSpec(
+            name,
+            asset=dg.AssetKey(["raw", table]),
+            description=f"pandera validation of the {sheet} sheets: WARN when rows were "
+            "quarantined (see mart_quarantine).",
+        )
+        for table, (name, sheet) in SHEET_CHECKS.items()
+    ),
+    dg.AssetCheckSpec(
+        "files_readable",
+        asset=dg.AssetKey(["raw", "report_workbooks"]),
+        description="ERROR when a submitted file could not be used at all (the others still "
+        "load; see mart_ingestion_errors).",
+    ),
+    dg.AssetCheckSpec(
+        "rows_accounted_for",
+        asset=dg.AssetKey(["raw", "report_sheet_counts"]),
+        description="For every file and sheet, rows read = rows loaded + rows quarantined.",
+        blocking=True,
+    ),
+]
+
+
+def _check_results(frames: dict[str, pl.DataFrame]):
+    quarantine = frames["quarantine"]
+    for table, (name, sheet) in SHEET_CHECKS.items():
+        rows = quarantine.filter(pl.col("sheet").str.to_lowercase() == sheet.lower())
+        by_rule = rows.group_by("rule").len().sort("len", descending=True)
+        yield dg.AssetCheckResult(
+            asset_key=dg.AssetKey(["raw", table]),
+            check_name=name,
+            passed=rows.is_empty(),
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "rows_quarantined": rows.select(["file_name", "row_number"]).n_unique(),
+                "problems_by_rule": dg.MetadataValue.md(markdown_preview(by_rule)),
+            },
+        )
+    errors = frames["report_ingestion_errors"]
+    yield dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["raw", "report_workbooks"]),
+        check_name="files_readable",
+        passed=errors.is_empty(),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "files_rejected": errors.height,
+            "errors": dg.MetadataValue.md(markdown_preview(errors.select("file_name", "reason"))),
+        },
+    )
+    counts = frames["report_sheet_counts"]
+    broken = counts.filter(
+        pl.col("rows_read") != pl.col("rows_loaded") + pl.col("rows_quarantined")
+    )
+    yield dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["raw", "report_sheet_counts"]),
+        check_name="rows_accounted_for",
+        passed=broken.is_empty(),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "rows_read": int(counts["rows_read"].sum()),
+            "rows_loaded": int(counts["rows_loaded"].sum()),
+            "rows_quarantined": int(counts["rows_quarantined"].sum()),
+            "sheets_not_accounted_for": broken.height,
+        },
+    )
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -38,32 +121,48 @@ PLAN_INPUTS = ("plans", "task_assignments", "plan_targets")
         )
         for name in SCHEMAS
     ],
+    check_specs=CHECK_SPECS,
     can_subset=False,
+    pool=WAREHOUSE_POOL,
 )
 def report_tables(
     context: dg.AssetExecutionContext, data_dir: DataDirResource, duckdb: DuckDBResource
 ):
     """Read, normalise and validate every workbook under raw/reports/ (pandera, quarantine)."""
-    with duckdb.get_connection() as conn:
-        plan_frames = {name: conn.sql(f"select * from raw.{name}").pl() for name in PLAN_INPUTS}
-    ctx = PlanContext.from_frames(*(plan_frames[name] for name in PLAN_INPUTS))
-    tables = load_report_folder(data_dir.paths.raw_reports, ctx, Pseudonymizer())
+    hasher = Pseudonymizer()
+    with warehouse_connection(duckdb) as conn:
+        plan_frames = {name: read_table(conn, name) for name in PLAN_INPUTS}
+        ctx = PlanContext.from_frames(*(plan_frames[name] for name in PLAN_INPUTS))
+        current = fingerprint(ctx, hasher)
+        state = read_table(conn, "report_ingest_state")
+        previous = {name: read_table(conn, name) for name in SCHEMAS}
+    reusable = state is not None and state["fingerprint"].to_list() == [current]
+    cache = (
+        cached_results(previous)
+        if reusable and all(f is not None for f in previous.values())
+        else {}
+    )
+    if not reusable and state is not None:
+        context.log.info("plans, parser or key changed since the last load: reading every workbook")
+    tables = load_report_folder(data_dir.paths.raw_reports, ctx, hasher, cache)
     frames = tables.frames
+    state_frame = pl.DataFrame(
+        [{"fingerprint": current, "parser_version": PARSER_VERSION}], schema=STATE_SCHEMA
+    )
     for error in frames["report_ingestion_errors"].iter_rows(named=True):
         context.log.warning(f"{error['file_name']}: {error['reason']}")
-    with duckdb.get_connection() as conn:
+    with warehouse_connection(duckdb) as conn:
         for name, frame in frames.items():
             replace_table(conn, name, frame)
+        replace_table(conn, "report_ingest_state", state_frame)
 
     counts = frames["report_sheet_counts"]
     by_rule = frames["quarantine"].group_by("rule").len().sort("len", descending=True)
     for name, frame in frames.items():
-        metadata: dict[str, object] = {
-            "dagster/row_count": frame.height,
-            "preview": dg.MetadataValue.md(markdown_preview(frame)),
-        }
+        metadata = frame_metadata(frame)
         if name == "report_workbooks":
-            metadata["files_read"] = frame.height + frames["report_ingestion_errors"].height
+            metadata["files_read"] = tables.files_read
+            metadata["files_skipped"] = tables.files_skipped
             metadata["files_rejected"] = frames["report_ingestion_errors"].height
             metadata["workbooks_superseded"] = int(frame["is_superseded"].sum())
         if name == "quarantine":
@@ -76,3 +175,4 @@ def report_tables(
                 (counts["rows_read"] == counts["rows_loaded"] + counts["rows_quarantined"]).all()
             )
         yield dg.MaterializeResult(asset_key=["raw", name], metadata=metadata)
+    yield from _check_results(frames)

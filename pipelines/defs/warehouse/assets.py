@@ -12,6 +12,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from pipelines.defs.resources import WAREHOUSE_POOL
 from pipelines.defs.warehouse.project import dbt_project
 
 OWNER = "team:plan389-data"
@@ -31,12 +32,19 @@ class Plan389DbtTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return [OWNER]
 
+    def get_asset_spec(self, manifest, unique_id, project):
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        return spec.merge_attributes(kinds={"duckdb"})
+
 
 translator = Plan389DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    pool=WAREHOUSE_POOL,
 )
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Build (run + test) the staging, intermediate and mart models in the warehouse."""

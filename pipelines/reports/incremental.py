@@ -1,0 +1,78 @@
+"""Incremental report loading: a workbook already loaded (same bytes) is not read again.
+
+The warehouse's own report tables are the cache: a workbook's result is rebuilt from its rows
+there, keyed by the file's SHA-256. The cache is valid only while everything that shaped those
+rows is unchanged — the parser version, the plan context (tasks, assignments, targets) and the
+informant-hashing key — so those go into a fingerprint stored with the tables; when it differs,
+every workbook is read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import polars as pl
+
+from pipelines.reports.ingest import PlanContext, SheetCount, WorkbookInfo, WorkbookResult
+from pipelines.reports.privacy import Pseudonymizer
+from pipelines.reports.tables import DATA_TABLES
+
+# Bump when reading, normalising or validation rules change: cached results become stale.
+PARSER_VERSION = "reports-1"
+STATE_SCHEMA = {"fingerprint": pl.String, "parser_version": pl.String}
+_DUPLICATE_PREFIX = "identical to "
+
+
+def fingerprint(ctx: PlanContext, hasher: Pseudonymizer) -> str:
+    payload = {
+        "parser": PARSER_VERSION,
+        "plans": sorted([k, v[0] or "", v[1] or ""] for k, v in ctx.localities.items()),
+        "assigned": sorted([*k, *sorted(v)] for k, v in ctx.assigned.items()),
+        "metrics": sorted([k, *sorted(v)] for k, v in ctx.metrics.items()),
+        # a different key gives different hashes: the stored ones would not match new files
+        "key": hasher.name("plan389 fingerprint"),
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def _by_workbook(frame: pl.DataFrame) -> dict[str, list[dict]]:
+    if frame.is_empty():
+        return {}
+    return {
+        key[0]: part.to_dicts()
+        for key, part in frame.partition_by(
+            "workbook_id", as_dict=True, maintain_order=True
+        ).items()
+    }
+
+
+def cached_results(frames: dict[str, pl.DataFrame]) -> dict[str, WorkbookResult]:
+    """SHA-256 → the workbook's result, rebuilt from the report tables of the last load."""
+    data = {table: _by_workbook(frames[table]) for table in DATA_TABLES}
+    quarantine = _by_workbook(frames["quarantine"])
+    counts = _by_workbook(frames["report_sheet_counts"])
+    results: dict[str, WorkbookResult] = {}
+    for book in frames["report_workbooks"].iter_rows(named=True):
+        wid = book["workbook_id"]
+        info = WorkbookInfo(**{k: book[k] for k in WorkbookInfo.__dataclass_fields__})
+        results[book["sha256"]] = WorkbookResult(
+            file_name=book["file_name"],
+            sha256=book["sha256"],
+            modified_at=book["file_modified_at"],
+            info=info,
+            rows={table: data[table].get(wid, []) for table in DATA_TABLES},
+            quarantine=quarantine.get(wid, []),
+            counts=[
+                SheetCount(c["sheet"], c["rows_read"], c["rows_loaded"], c["rows_quarantined"])
+                for c in counts.get(wid, [])
+            ],
+        )
+    for error in frames["report_ingestion_errors"].iter_rows(named=True):
+        # "identical to …" depends on the other files present, not on this file: re-decide it
+        if error["sha256"] and not error["reason"].startswith(_DUPLICATE_PREFIX):
+            results.setdefault(
+                error["sha256"],
+                WorkbookResult(error["file_name"], error["sha256"], None, error=error["reason"]),
+            )
+    return results
