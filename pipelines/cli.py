@@ -127,6 +127,20 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipelines.outputs.excel_report import write_plan_report
+    from pipelines.outputs.report_data import ReportError
+    from pipelines.settings import DataPaths
+
+    try:
+        out = write_plan_report(DataPaths.from_env().marts, args.plan, args.year, Path(args.out))
+    except ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"{out}: annual report of {args.plan} for {args.year}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plan389",
@@ -163,6 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", metavar="FILE")
     validate.set_defaults(func=cmd_validate)
+
+    report = sub.add_parser(
+        "report",
+        help="write the annual Excel report of a plan from the published marts",
+    )
+    report.add_argument("--plan", required=True, metavar="PLAN_ID")
+    report.add_argument("--year", required=True, type=int, metavar="YYYY")
+    report.add_argument("out", metavar="OUT.xlsx")
+    report.set_defaults(func=cmd_report)
 
     sample = sub.add_parser(
         "sample-data",

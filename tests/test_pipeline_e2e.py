@@ -289,3 +289,44 @@ def test_a_reader_open_during_a_second_run_sees_old_or_new_and_marts_are_identic
     assert first.keys() == second.keys()
     for name, frame in first.items():
         assert frame.equals(second[name]), f"{name} changed between two runs on the same input"
+
+
+def test_officials_report_and_dashboard_are_published(run: Run, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from pipelines.cli import main
+
+    reports = sorted(p.name for p in (run.data / "marts" / "reports").glob("*.xlsx"))
+    assert reports == [
+        "ham-rong-kh-2026_2026.xlsx",
+        "hung-yen-kh-2026_2026.xlsx",
+        "lao-cai-kh-2025_2026.xlsx",
+        "thanh-hoa-08-kh-ubnd-2026_2026.xlsx",
+    ]
+    pages = sorted(p.name for p in (run.data / "marts" / "dashboard").glob("*.html"))
+    assert pages == [
+        "ham-rong-kh-2026.html",
+        "hung-yen-kh-2026.html",
+        "index.html",
+        "lao-cai-kh-2025.html",
+        "thanh-hoa-08-kh-ubnd-2026.html",
+    ]
+
+    # the CLI writes the same report on demand, with the marts' numbers
+    out = tmp_path / "th.xlsx"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLAN389_DATA_DIR", str(run.data))
+        assert (
+            main(["report", "--plan", "thanh-hoa-08-kh-ubnd-2026", "--year", "2026", str(out)]) == 0
+        )
+        assert main(["report", "--plan", "ha-noi", "--year", "2026", str(tmp_path / "x.xlsx")]) == 1
+    numerator, denominator = _marts(
+        run,
+        "select numerator, denominator from mart_kpi_targets where scope = 'plan' and "
+        "plan_id = 'thanh-hoa-08-kh-ubnd-2026' and report_year = 2026 "
+        "and metric = 'tip_acceptance_rate'",
+    )[0]
+    cells = [c for row in load_workbook(out)["Chỉ tiêu"].iter_rows(values_only=True) for c in row]
+    assert numerator in cells and denominator in cells
+    page = (run.data / "marts" / "dashboard" / "thanh-hoa-08-kh-ubnd-2026.html").read_text()
+    assert f"{numerator} / {denominator}" in page

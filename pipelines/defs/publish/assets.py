@@ -1,9 +1,15 @@
-"""Publish the marts as Parquet plus `marts/marts.duckdb` once dbt has built and tested them."""
+"""Publish for analysts and officials: marts (Parquet + marts.duckdb), reports, dashboards."""
+
+import shutil
+from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.defs.warehouse.assets import mart_keys
+from pipelines.outputs.dashboard import write_dashboards
+from pipelines.outputs.excel_report import write_plan_report
 from pipelines.warehouse.publish import publish_marts
 
 OWNER = "team:plan389-data"
@@ -29,5 +35,79 @@ def published_marts(
         metadata={
             "marts": dg.MetadataValue.json({m.name: m.rows for m in published}),
             "location": dg.MetadataValue.path(str(paths.marts)),
+        }
+    )
+
+
+def _swap_in(new_dir: Path, final_dir: Path) -> None:
+    """Replace a folder of generated documents with a freshly written one."""
+    old = final_dir.with_name(f".{final_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final_dir.exists():
+        final_dir.rename(old)
+    new_dir.rename(final_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _report_years(marts: Path) -> dict[str, int]:
+    """The latest reporting year of each plan (what its report and dashboard cover)."""
+    kpis = pl.read_parquet(marts / "mart_kpi_targets.parquet")
+    return dict(
+        kpis.group_by("plan_id").agg(pl.col("report_year").max()).sort("plan_id").iter_rows()
+    )
+
+
+@dg.asset(
+    deps=[published_marts],
+    group_name="publish",
+    kinds={"excel"},
+    owners=[OWNER],
+    description="The annual report per plan (Báo cáo kết quả thực hiện Kế hoạch), formatted for "
+    "printing, in marts/reports/<plan_id>_<year>.xlsx; read from the published Parquet only.",
+)
+def official_reports(
+    context: dg.AssetExecutionContext, data_dir: DataDirResource
+) -> dg.MaterializeResult:
+    marts = data_dir.paths.marts
+    staging = marts / ".reports.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    written = []
+    for plan_id, year in _report_years(marts).items():
+        path = write_plan_report(marts, plan_id, year, staging / f"{plan_id}_{year}.xlsx")
+        written.append(path.name)
+        context.log.info(f"report for {plan_id} {year}: {path.name}")
+    _swap_in(staging, marts / "reports")
+    return dg.MaterializeResult(
+        metadata={
+            "reports": dg.MetadataValue.json(written),
+            "location": dg.MetadataValue.path(str(marts / "reports")),
+        }
+    )
+
+
+@dg.asset(
+    deps=[published_marts],
+    group_name="publish",
+    kinds={"html"},
+    owners=[OWNER],
+    description="A self-contained KPI dashboard page per plan (no network needed to view it) in "
+    "marts/dashboard/, with an index page.",
+)
+def kpi_dashboards(
+    context: dg.AssetExecutionContext, data_dir: DataDirResource
+) -> dg.MaterializeResult:
+    marts = data_dir.paths.marts
+    if not _report_years(marts):  # plans loaded, but no workbook received yet
+        context.log.info("no reporting year yet: no dashboard to draw")
+        return dg.MaterializeResult(metadata={"pages": dg.MetadataValue.json([])})
+    staging = marts / ".dashboard.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    pages = write_dashboards(marts, staging)
+    _swap_in(staging, marts / "dashboard")
+    return dg.MaterializeResult(
+        metadata={
+            "pages": dg.MetadataValue.json(sorted(p.name for p in pages)),
+            "index": dg.MetadataValue.path(str(marts / "dashboard" / "index.html")),
         }
     )

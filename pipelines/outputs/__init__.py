@@ -1,0 +1,1 @@
+"""Documents produced from the published marts: the annual Excel report, the dashboard."""

@@ -1,0 +1,343 @@
+"""Everything the annual plan report shows, read from the published marts (Parquet only).
+
+The report never opens `warehouse.duckdb`: loads lock it, and the published release is the
+tested, consistent state analysts see. Each mart is filtered to one plan and one year here, so
+the workbook writer only lays out what it is given.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from pipelines.reports.spec import FIELDS, TASK_STATUSES
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+ENFORCEMENT_MART = "mart_enforcement_by_field"
+REQUIRED_MARTS = (
+    "mart_plans",
+    "mart_plan_tasks",
+    "mart_kpi_targets",
+    "mart_task_completion",
+    "mart_task_completion_by_agency",
+    "mart_tipoffs_monthly",
+    "mart_reporting_compliance",
+    "mart_quarantine",
+    "mart_ingestion_errors",
+)
+QUARANTINE_DETAIL_ROWS = 200
+
+
+class ReportError(ValueError):
+    """The report cannot be made: marts missing, unknown plan, or no data for the year."""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One plan × year, each table already filtered and sorted for printing."""
+
+    plan: dict  # the mart_plans row
+    year: int
+    generated_at: datetime  # naive, Vietnam local time (Excel has no time zones)
+    data_as_of: date | None  # latest report date received from the plan's agencies
+    kpis: pl.DataFrame  # mart_kpi_targets, scope plan
+    kpis_by_agency: pl.DataFrame  # mart_kpi_targets, scope agency
+    tasks_by_agency: pl.DataFrame  # mart_task_completion_by_agency
+    overdue_tasks: pl.DataFrame  # mart_task_completion where is_overdue, + expected_output
+    tipoffs: pl.DataFrame  # mart_tipoffs_monthly (all agencies)
+    enforcement: pl.DataFrame | None  # mart_enforcement_by_field; None when the mart is absent
+    compliance: pl.DataFrame  # mart_reporting_compliance
+    quarantine: pl.DataFrame  # mart_quarantine rows of the year's workbooks
+    ingestion_errors: pl.DataFrame  # rejected files of this plan, or of no known plan
+
+    @property
+    def plan_id(self) -> str:
+        return self.plan["plan_id"]
+
+
+def load_report_data(
+    marts_dir: Path, plan_id: str, year: int, generated_at: datetime | None = None
+) -> ReportData:
+    """Read the published marts for `plan_id` and `year`; raise ReportError when impossible."""
+    marts = _read_marts(Path(marts_dir))
+    plan = _plan_row(marts["mart_plans"], plan_id)
+    of_plan = {name: _of_plan(df, plan_id) for name, df in marts.items()}
+    of_year = {name: _of_year(df, year) for name, df in of_plan.items()}
+    enforcement = _read_enforcement(Path(marts_dir), plan_id, year)
+    _require_data(of_plan, of_year, enforcement, plan_id, year)
+    kpis = of_year["mart_kpi_targets"].sort("metric", "agency_name", nulls_last=True)
+    return ReportData(
+        plan=plan,
+        year=year,
+        generated_at=_local_naive(generated_at),
+        data_as_of=_data_as_of(of_plan["mart_reporting_compliance"], year),
+        kpis=kpis.filter(pl.col("scope") == "plan"),
+        kpis_by_agency=kpis.filter(pl.col("scope") == "agency"),
+        tasks_by_agency=of_year["mart_task_completion_by_agency"].sort(
+            "is_collective", "agency_name"
+        ),
+        overdue_tasks=_overdue_tasks(of_year["mart_task_completion"], of_plan["mart_plan_tasks"]),
+        tipoffs=of_year["mart_tipoffs_monthly"].sort("month", "field"),
+        enforcement=enforcement,
+        compliance=_compliance(of_year["mart_reporting_compliance"]),
+        quarantine=_quarantine(of_plan["mart_quarantine"], year),
+        ingestion_errors=_ingestion_errors(
+            marts["mart_ingestion_errors"], plan_id, marts["mart_plans"]["plan_id"].to_list()
+        ),
+    )
+
+
+def _read_marts(marts_dir: Path) -> dict[str, pl.DataFrame]:
+    missing = [m for m in REQUIRED_MARTS if not (marts_dir / f"{m}.parquet").is_file()]
+    if missing:
+        raise ReportError(
+            f"Thiếu dữ liệu đã công bố trong {marts_dir}: {', '.join(missing)}. Hãy chạy "
+            f"`plan389 run`. / Published marts missing in {marts_dir}: {', '.join(missing)}; "
+            "run `plan389 run` first."
+        )
+    return {m: pl.read_parquet(marts_dir / f"{m}.parquet") for m in REQUIRED_MARTS}
+
+
+def _plan_row(plans: pl.DataFrame, plan_id: str) -> dict:
+    row = plans.filter((pl.col("plan_id") == plan_id) & ~pl.col("is_reference").fill_null(False))
+    if row.height:
+        return row.row(0, named=True)
+    known = plans.filter(~pl.col("is_reference").fill_null(False))["plan_id"].to_list()
+    close = difflib.get_close_matches(plan_id, known, n=3, cutoff=0.3) or known
+    raise ReportError(
+        f"Không tìm thấy kế hoạch '{plan_id}'. / Unknown plan id '{plan_id}'. "
+        f"Các kế hoạch gần nhất / closest plans: {', '.join(close) or '(none)'}"
+    )
+
+
+def _of_plan(df: pl.DataFrame, plan_id: str) -> pl.DataFrame:
+    return df.filter(pl.col("plan_id") == plan_id) if "plan_id" in df.columns else df
+
+
+def _of_year(df: pl.DataFrame, year: int) -> pl.DataFrame:
+    return df.filter(pl.col("report_year") == year) if "report_year" in df.columns else df
+
+
+def _read_enforcement(marts_dir: Path, plan_id: str, year: int) -> pl.DataFrame | None:
+    """XuLy totals by field, or None while the mart is not published."""
+    path = marts_dir / f"{ENFORCEMENT_MART}.parquet"
+    if not path.is_file():
+        return None
+    df = pl.read_parquet(path)
+    return df.filter((pl.col("plan_id") == plan_id) & (pl.col("report_year") == year))
+
+
+def _require_data(
+    of_plan: dict[str, pl.DataFrame],
+    of_year: dict[str, pl.DataFrame],
+    enforcement: pl.DataFrame | None,
+    plan_id: str,
+    year: int,
+) -> None:
+    """A year nobody reported for and no KPI covers is a wrong year, not an empty report."""
+    yearly = ("mart_kpi_targets", "mart_task_completion", "mart_reporting_compliance")
+    yearly += ("mart_tipoffs_monthly",)
+    if any(of_year[m].height for m in yearly) or (enforcement is not None and enforcement.height):
+        return
+    years = sorted({y for m in yearly for y in of_plan[m]["report_year"].drop_nulls().to_list()})
+    raise ReportError(
+        f"Kế hoạch {plan_id} không có số liệu năm {year}. / No data for plan {plan_id} in "
+        f"{year}. Các năm có số liệu / years with data: {', '.join(map(str, years)) or '(none)'}"
+    )
+
+
+def _local_naive(moment: datetime | None) -> datetime:
+    moment = moment or datetime.now(VN_TZ)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VN_TZ).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def _data_as_of(compliance: pl.DataFrame, year: int) -> date | None:
+    """Latest report date received: the year's, else any year's (a report sent in January)."""
+    dates = pl.concat([compliance["last_submission_date"], compliance["first_submission_date"]])
+    in_year = compliance.filter(pl.col("report_year") == year)
+    year_dates = pl.concat([in_year["last_submission_date"], in_year["first_submission_date"]])
+    return year_dates.max() or dates.max()
+
+
+def _overdue_tasks(completion: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
+    outputs = tasks.select("task_code", "expected_output").unique("task_code")
+    return (
+        completion.filter(pl.col("is_overdue").fill_null(False))
+        .join(outputs, on="task_code", how="left")
+        .sort(["days_overdue", "task_code"], descending=[True, False], nulls_last=True)
+    )
+
+
+_STATUS_ORDER = {"missing": 0, "late": 1, "on_time": 2}
+
+
+def _compliance(compliance: pl.DataFrame) -> pl.DataFrame:
+    """Who did not report first, then who was late: the rows the reader acts on."""
+    order = pl.col("submission_status").replace_strict(_STATUS_ORDER, default=3)
+    return compliance.sort([order, "agency_name", "obligation_seq"], nulls_last=True)
+
+
+def _quarantine(quarantine: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Rows of the workbooks for the year (period 2026, 2026-Q3 or 2026-09)."""
+    return quarantine.filter(pl.col("period").str.starts_with(str(year))).sort(
+        "file_name", "sheet", "row_number", "column_name", nulls_last=True
+    )
+
+
+def _ingestion_errors(errors: pl.DataFrame, plan_id: str, plan_ids: list[str]) -> pl.DataFrame:
+    """The plan's rejected files, plus those naming no plan (they may be its agencies')."""
+    text = pl.concat_str(
+        [pl.col("file_name").fill_null(""), pl.col("reason").fill_null("")], separator=" "
+    )
+    names_this = text.str.contains(plan_id, literal=True)
+    others = [p for p in plan_ids if p != plan_id and plan_id not in p]
+    names_other = pl.any_horizontal([text.str.contains(p, literal=True) for p in others] or [False])
+    return errors.filter(names_this | ~names_other).sort("source_domain", "file_name")
+
+
+def quarantine_counts(quarantine: pl.DataFrame) -> pl.DataFrame:
+    """Quarantined rows per file × sheet × rule, most first."""
+    keys = ["file_name", "agency_name", "period", "is_superseded", "sheet", "rule"]
+    return (
+        quarantine.group_by(keys)
+        .agg(pl.len().alias("rows"), pl.col("reason_vi").first())
+        .sort(["rows", "file_name", "sheet", "rule"], descending=[True, False, False, False])
+    )
+
+
+def quarantine_detail(quarantine: pl.DataFrame) -> pl.DataFrame:
+    return quarantine.head(QUARANTINE_DETAIL_ROWS)
+
+
+# --- shaping for print -----------------------------------------------------------------------
+
+FIELD_LABELS = {c.code: c.label for c in FIELDS}
+STATUS_LABELS = {c.code: c.label for c in TASK_STATUSES}
+METRIC_LABELS = {
+    "tip_acceptance_rate": "Tỷ lệ thụ lý tố giác, tin báo về tội phạm, kiến nghị khởi tố",
+    "tip_resolution_rate": "Tỷ lệ giải quyết tố giác, tin báo về tội phạm, kiến nghị khởi tố",
+    "criminal_sign_prosecution_rate": "Tỷ lệ khởi tố các vụ việc có dấu hiệu tội phạm",
+    "task_on_time_rate": "Tỷ lệ nhiệm vụ đến hạn hoàn thành đúng hạn",
+    "consumer_outreach_rate": "Tỷ lệ người tiêu dùng được tuyên truyền, phổ biến pháp luật",
+    "ecommerce_commitment_rate": "Tỷ lệ tổ chức, cá nhân kinh doanh TMĐT, báo chí ký cam kết",
+    "health_business_outreach_rate": "Tỷ lệ cơ sở kinh doanh hàng liên quan sức khỏe được "
+    "tuyên truyền",
+    "official_integrity_rate": "Tỷ lệ cán bộ, công chức, viên chức bảo đảm liêm chính",
+    "agency_equipment_rate": "Tỷ lệ cơ quan, đơn vị được trang bị, ứng dụng công nghệ",
+}
+COMPLIANCE_LABELS = {
+    "on_time": "Đúng hạn",
+    "late": "Nộp muộn",
+    "missing": "Chưa báo cáo",
+    "pending": "Chưa đến hạn",
+    "no_deadline": "Không quy định hạn",
+}
+MET, NOT_MET, NO_DATA, NO_TARGET = "Đạt", "Không đạt", "Chưa có số liệu", "Không đặt chỉ tiêu"
+TIP_FLOWS = ("accepted", "resolved", "resolved_within_20_days", "prosecuted")
+TIP_STOCKS = ("pending_at_month_end", "overdue_at_month_end")
+
+
+def kpi_status(row: dict) -> str:
+    """Đạt / Không đạt; no data when the denominator is 0; a rate the plan sets no target for."""
+    if row["actual"] is None:
+        return NO_DATA
+    if row["comparator"] is None or row["met"] is None:
+        return NO_TARGET
+    return MET if row["met"] else NOT_MET
+
+
+def target_text(row: dict) -> str:
+    """`>=` 1.0 → "≥ 100%", `>` 0.9 → "> 90%"."""
+    if row["comparator"] is None or row["threshold"] is None:
+        return NO_TARGET
+    symbol = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
+    return f"{symbol} {row['threshold'] * 100:g}%"
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric)
+
+
+def tipoff_table(tipoffs: pl.DataFrame) -> pl.DataFrame:
+    """One row per month: received by field (columns = field codes), flows and month-end stocks."""
+    by_field = tipoffs.pivot(on="field", index="month", values="received", aggregate_function="sum")
+    for code in FIELD_LABELS:
+        if code not in by_field.columns:
+            by_field = by_field.with_columns(pl.lit(0, pl.Int64).alias(code))
+    sums = [pl.col(c).sum() for c in ("received", *TIP_FLOWS, *TIP_STOCKS)]
+    monthly = tipoffs.group_by("month").agg(sums)
+    return monthly.join(by_field, on="month", how="left").sort("month").fill_null(0)
+
+
+def tipoff_total(table: pl.DataFrame) -> dict:
+    """The year: flows summed, stocks as at the last month (a month-end stock is not additive)."""
+    total = {c: int(table[c].sum()) for c in (*FIELD_LABELS, "received", *TIP_FLOWS)}
+    return total | {c: int(table[c][-1]) for c in TIP_STOCKS}
+
+
+def cover_facts(data: ReportData) -> list[tuple[str, Any]]:
+    """The cover's label → value lines."""
+    p = data.plan
+    month, year = p.get("issue_month"), p.get("issue_year")
+    partial = f"tháng {month:02d}/{year}" if month else f"năm {year}" if year else None
+    return [
+        ("Kế hoạch số", p.get("plan_number") or "(không ghi số)"),
+        ("Ngày ban hành", p.get("issue_date") or partial),
+        ("Cơ quan ban hành", p.get("issuer")),
+        ("Trích yếu", p.get("title")),
+        ("Địa bàn", p.get("locality")),
+        ("Thực hiện văn bản", p.get("parent_plan_number") or p.get("implements")),
+        ("Mã kế hoạch", data.plan_id),
+        ("Kỳ báo cáo", f"năm {data.year}"),
+        ("Số liệu tính đến ngày (báo cáo mới nhất)", data.data_as_of or "Chưa nhận được báo cáo"),
+        ("Thời điểm lập báo cáo", data.generated_at),
+    ]
+
+
+def summary_facts(data: ReportData) -> list[tuple[str, Any]]:
+    """The cover's summary: what a reader checks first."""
+    kpis = [kpi_status(r) for r in data.kpis.iter_rows(named=True)]
+    sent = data.compliance["submission_status"].to_list()
+    return [
+        ("Số nhiệm vụ của Kế hoạch", data.plan.get("task_count")),
+        ("Chỉ tiêu đạt / không đạt / chưa có số liệu", _counts(kpis, (MET, NOT_MET, NO_DATA))),
+        ("Nhiệm vụ quá hạn", data.overdue_tasks.height),
+        ("Tố giác, tin báo tiếp nhận trong năm", int(data.tipoffs["received"].sum())),
+        (
+            "Đơn vị báo cáo đúng hạn / muộn / chưa báo cáo",
+            _counts(sent, tuple(COMPLIANCE_LABELS)[:3]),
+        ),
+        ("Dòng số liệu bị loại khi kiểm tra", data.quarantine.height),
+        ("Tệp bị từ chối", data.ingestion_errors.height),
+    ]
+
+
+def _counts(values: list[str], keys: tuple[str, ...]) -> str:
+    return " / ".join(str(values.count(k)) for k in keys)
+
+
+def plan_name(data: ReportData) -> str:
+    number = data.plan.get("plan_number")
+    return f"Kế hoạch số {number}" if number else f"Kế hoạch {data.plan_id}"
+
+
+def rate(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def days_late(r: dict) -> int | None:
+    if r["is_late"] and r["first_submission_date"] and r["due_date"]:
+        return (r["first_submission_date"] - r["due_date"]).days
+    return None
+
+
+def submission_label(r: dict) -> str:
+    return COMPLIANCE_LABELS.get(r["submission_status"], r["submission_status"])

@@ -1,0 +1,346 @@
+"""The annual Excel report, built from the marts of a real pipeline run on the bundled data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from pipelines.outputs.excel_report import set_value, write_plan_report
+from pipelines.outputs.report_data import METRIC_LABELS, ReportError, load_report_data
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.e2e  # the module fixture runs the whole asset graph (~60 s) or reuses it
+
+PLAN, YEAR = "thanh-hoa-08-kh-ubnd-2026", 2026
+GENERATED_AT = datetime(2026, 11, 23, 9, 30)
+SHEETS = [
+    "Bìa",
+    "Chỉ tiêu",
+    "Nhiệm vụ",
+    "Tố giác",
+    "Xử lý vi phạm",
+    "Báo cáo",
+    "Chất lượng dữ liệu",
+]
+PAYLOAD = '=HYPERLINK("http://x","y")'
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+
+@dataclass(frozen=True)
+class Built:
+    marts: Path  # the published marts of the run
+    path: Path  # the report for PLAN × YEAR
+    work: Path  # scratch space for variants
+
+
+@pytest.fixture(scope="module")
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("excel_report")
+    marts = _cached_marts(request.config, root)
+    path = write_plan_report(marts, PLAN, YEAR, root / "report.xlsx", generated_at=GENERATED_AT)
+    return Built(marts, path, root)
+
+
+def _cached_marts(config: pytest.Config, root: Path) -> Path:
+    """Marts of a real run on the bundled data, reused while nothing they depend on changed.
+
+    The key covers the raw data, the pipeline and dbt code, the lock file and today's date (the
+    marts' as-of date), so a reused copy is what a new run would publish; a miss runs the
+    whole asset graph (~60 s) and keeps its Parquet files in pytest's cache.
+    """
+    cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
+    if cache is None:
+        return _run_pipeline(root)
+    name = f"plan389-marts-{_inputs_key()[:16]}"
+    target = cache.mkdir(name)
+    if not (target / "complete").exists():
+        for old in target.parent.glob("plan389-marts-*"):
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+        for src in _run_pipeline(root).glob("*.parquet"):
+            shutil.copy(src, target / src.name)
+        (target / "complete").touch()
+    return target
+
+
+def _run_pipeline(root: Path) -> Path:
+    from pipelines.run import run_all
+
+    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
+    lines: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLAN389_DATA_DIR", str(root / "data"))
+        mp.setenv("PLAN389_PII_KEY", "test-key")
+        assert run_all(echo=lines.append) == 0, "\n".join(lines)
+    return root / "data" / "marts"
+
+
+def _inputs_key() -> str:
+    digest = hashlib.sha256(date.today().isoformat().encode())
+    skip = {"__pycache__", "target", "logs", "dbt_packages"}
+    for top in ("data/raw", "pipelines", "dbt_project", "requirements.lock", "pyproject.toml"):
+        base = REPO_ROOT / top
+        files = [base] if base.is_file() else sorted(base.rglob("*"))
+        for path in files:
+            rel = path.relative_to(REPO_ROOT)
+            if path.is_file() and not skip.intersection(rel.parts):
+                digest.update(str(rel).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _marts_copy(built: Built, name: str, without: tuple[str, ...] = ()) -> Path:
+    """The run's Parquet marts in a new folder, to alter one without touching the others."""
+    target = built.work / name
+    target.mkdir()
+    for src in built.marts.glob("*.parquet"):
+        if src.stem not in without:
+            shutil.copy(src, target / src.name)
+    return target
+
+
+def _rows(ws, first: int, width: int) -> list[list]:
+    """Rows from `first` until the first blank line."""
+    out = []
+    for row in ws.iter_rows(min_row=first, max_col=width, values_only=True):
+        if all(v is None for v in row):
+            break
+        out.append(list(row))
+    return out
+
+
+def _find(ws, text: str) -> int:
+    return next(c.row for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def test_sheets_and_cover(built: Built) -> None:
+    wb = load_workbook(built.path)
+    assert wb.sheetnames == SHEETS
+    cover = {r[0]: r[1] for r in wb["Bìa"].iter_rows(min_row=6, max_col=2, values_only=True)}
+    assert cover["Kế hoạch số"] == "08/KH-UBND"
+    assert cover["Kỳ báo cáo"] == "năm 2026"
+    assert cover["Thời điểm lập báo cáo"] == GENERATED_AT
+    compliance = pl.read_parquet(built.marts / "mart_reporting_compliance.parquet")
+    latest = compliance.filter(pl.col("plan_id") == PLAN)["last_submission_date"].max()
+    assert cover["Số liệu tính đến ngày (báo cáo mới nhất)"].date() == latest
+
+
+def test_kpi_rows_equal_the_mart(built: Built) -> None:
+    mart = pl.read_parquet(built.marts / "mart_kpi_targets.parquet").filter(
+        (pl.col("plan_id") == PLAN) & (pl.col("report_year") == YEAR) & (pl.col("scope") == "plan")
+    )
+    ws = load_workbook(built.path)["Chỉ tiêu"]
+    sheet = {r[1]: r for r in _rows(ws, 5, 8)}
+    assert len(sheet) == mart.height == 9
+    for kpi in mart.iter_rows(named=True):
+        _, _, _, actual, numerator, denominator, status, _ = sheet[METRIC_LABELS[kpi["metric"]]]
+        assert (numerator, denominator) == (kpi["numerator"], kpi["denominator"])
+        assert actual == pytest.approx(kpi["actual"])
+        expected = {True: "Đạt", False: "Không đạt"}.get(kpi["met"], "Không đặt chỉ tiêu")
+        assert status == expected
+    resolution = sheet[METRIC_LABELS["tip_resolution_rate"]]
+    assert (resolution[2], resolution[6]) == ("> 90%", "Không đạt")
+    assert sheet[METRIC_LABELS["tip_acceptance_rate"]][2] == "≥ 100%"
+    # the per-agency breakdown below, one line per agency × metric
+    agency_rows = _rows(ws, _find(ws, "Chi tiết theo đơn vị") + 2, 8)
+    assert len(agency_rows) == 11
+    assert {r[7] for r in agency_rows} >= {"Công an tỉnh", "Sở Công Thương"}
+
+
+def test_formats_frozen_panes_page_setup(built: Built) -> None:
+    wb = load_workbook(built.path)
+    kpi = wb["Chỉ tiêu"]
+    assert all(kpi.cell(r, 4).number_format == "0.0%" for r in range(5, 14))
+    assert all(kpi.cell(r, 5).number_format == "#,##0" for r in range(5, 14))
+    tasks = wb["Nhiệm vụ"]
+    assert tasks["G5"].number_format == tasks["H5"].number_format == "0.0%"
+    assert wb["Xử lý vi phạm"]["E5"].number_format == "#,##0"  # fines, VND
+    assert kpi["A4"].font.bold and kpi["A4"].fill.fgColor.rgb.endswith("DDEBF7")
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == 9, ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.freeze_panes == (None if ws.title == "Bìa" else "A5"), ws.title
+
+
+def test_status_column_is_coloured_by_rules(built: Built) -> None:
+    ws = load_workbook(built.path)["Chỉ tiêu"]
+    rules = {
+        (str(rng.sqref), rule.formula[0], rule.dxf.fill.bgColor.rgb[-6:])
+        for rng in ws.conditional_formatting
+        for rule in rng.rules
+    }
+    assert ("G5:G13", '"Đạt"', "C6EFCE") in rules
+    assert ("G5:G13", '"Không đạt"', "FFC7CE") in rules
+
+
+def test_tasks_tipoffs_and_compliance(built: Built) -> None:
+    wb = load_workbook(built.path)
+    overdue = _rows(wb["Nhiệm vụ"], _find(wb["Nhiệm vụ"], "Nhiệm vụ quá hạn (3)") + 2, 11)
+    assert [(r[2], r[1], r[8]) for r in overdue] == [
+        ("7.5", "Sở Y tế", 268),
+        ("7.6", "Sở Văn hóa, Thể thao và Du lịch", 268),
+        ("7.7", "Sở Công Thương", 268),
+    ]
+    tips = pl.read_parquet(built.marts / "mart_tipoffs_monthly.parquet").filter(
+        (pl.col("plan_id") == PLAN) & (pl.col("report_year") == YEAR)
+    )
+    months = _rows(wb["Tố giác"], 5, 13)
+    assert months[-1][0] == "Cả năm 2026"
+    assert months[-1][6:9] == [
+        tips["received"].sum(),
+        tips["accepted"].sum(),
+        tips["resolved"].sum(),
+    ]
+    assert (
+        sum(r[1] for r in months[:-1])
+        == tips.filter(pl.col("field") == "smuggling")["received"].sum()
+    )
+    compliance = _rows(wb["Báo cáo"], 5, 9)
+    assert len(compliance) == 15
+    assert compliance[0][8] == "Chưa báo cáo"
+    late = next(r for r in compliance if r[8] == "Nộp muộn")
+    assert (late[1], late[7]) == ("Sở Xây dựng", 18)
+
+
+def test_enforcement_sheet_reads_the_mart_when_published(built: Built) -> None:
+    marts = _marts_copy(built, "with_enforcement")
+    fields = ["smuggling", "trade_fraud", "counterfeit", "ip_infringement", "other"]
+    pl.DataFrame(
+        {
+            "plan_id": [PLAN] * 5,
+            "report_year": [YEAR] * 5,
+            "field": fields,
+            "inspections": [412, 305, 188, 64, 97],
+            "violations": [298, 241, 150, 41, 70],
+            "administrative_cases": [280, 233, 139, 38, 66],
+            "fines_vnd": [8_450_000_000, 5_120_500_000, 2_310_000_000, 640_000_000, 415_000_000],
+            "goods_value_vnd": [
+                41_870_300_000,
+                18_902_000_000,
+                9_455_750_000,
+                3_120_000_000,
+                1_250_000_000,
+            ],
+            "prosecutions": [14, 6, 9, 2, 1],
+            "defendants": [23, 8, 15, 3, 1],
+        }
+    ).write_parquet(marts / "mart_enforcement_by_field.parquet")
+    path = write_plan_report(marts, PLAN, YEAR, built.work / "enforcement.xlsx")
+    rows = _rows(load_workbook(path)["Xử lý vi phạm"], 5, 8)
+    assert [r[0] for r in rows] == [
+        "Buôn lậu",
+        "Gian lận thương mại",
+        "Hàng giả",
+        "Xâm phạm sở hữu trí tuệ",
+        "Khác",
+        "Tổng cộng",
+    ]
+    assert rows[0][1:] == [412, 298, 280, 8_450_000_000, 41_870_300_000, 14, 23]
+    assert rows[-1][1:] == [1066, 800, 756, 16_935_500_000, 74_598_050_000, 32, 50]
+
+    absent = _marts_copy(built, "without_enforcement", without=("mart_enforcement_by_field",))
+    path = write_plan_report(absent, PLAN, YEAR, built.work / "no_enforcement.xlsx")
+    assert load_workbook(path)["Xử lý vi phạm"]["A6"].value == "Chưa có số liệu"
+
+
+def test_submitted_text_is_never_a_formula(built: Built) -> None:
+    """A formula typed into a workbook field reaches the report as inert text."""
+    marts = _marts_copy(built, "injection")
+
+    def poison(mart: str, column: str, where: pl.Expr) -> None:
+        df = pl.read_parquet(marts / f"{mart}.parquet")
+        df = df.with_columns(
+            pl.when(where).then(pl.lit(PAYLOAD)).otherwise(pl.col(column)).alias(column)
+        )
+        df.write_parquet(marts / f"{mart}.parquet")
+
+    poison("mart_task_completion_by_agency", "agency_name", pl.col("agency_name") == "Sở Y tế")
+    poison("mart_plan_tasks", "expected_output", pl.col("task_code") == "7.5")
+    poison("mart_quarantine", "offending_value", pl.col("plan_id") == PLAN)
+    path = write_plan_report(marts, PLAN, YEAR, built.work / "injection.xlsx")
+
+    wb = load_workbook(path, data_only=False)
+    hits = [(ws.title, c) for ws in wb for row in ws.iter_rows() for c in row if c.value == PAYLOAD]
+    assert {title for title, _ in hits} == {"Nhiệm vụ", "Chất lượng dữ liệu"}
+    assert len(hits) >= 4  # agency, expected output, quarantine value (2 rows)
+    assert all(cell.data_type == "s" for _, cell in hits)
+    with zipfile.ZipFile(path) as zf:
+        sheets = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("<f>" in xml or "<f " in xml for xml in sheets)  # no formula anywhere
+    assert sum(xml.count("HYPERLINK") for xml in sheets) == len(hits)
+
+
+def test_set_value_keeps_text_as_text(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    values = [PAYLOAD, "+84 912 345 678", "-5", "@SUM(A1:A2)", "Sở\x07 Y tế", 12, None]
+    for i, value in enumerate(values, start=1):
+        set_value(ws.cell(i, 1), value)
+    wb.save(tmp_path / "t.xlsx")
+    back = load_workbook(tmp_path / "t.xlsx", data_only=False).active
+    assert [back.cell(i, 1).value for i in range(1, 8)] == [*values[:4], "Sở Y tế", 12, None]
+    assert all(back.cell(i, 1).data_type == "s" for i in range(1, 6))
+    assert back["A1"].quotePrefix and not back["A5"].quotePrefix
+
+
+def test_report_errors(built: Built) -> None:
+    with pytest.raises(ReportError, match="thanh-hoa-08-kh-ubnd-2026"):
+        load_report_data(built.marts, "thanh-hoa-08-kh-ubnd", YEAR)  # a near miss is suggested
+    with pytest.raises(ReportError, match="Unknown plan id 'vn-397-nq-cp-2025'"):
+        load_report_data(built.marts, "vn-397-nq-cp-2025", YEAR)  # the national reference node
+    with pytest.raises(ReportError, match=r"No data for plan .* in 2019"):
+        load_report_data(built.marts, PLAN, 2019)
+    with pytest.raises(ReportError, match="mart_kpi_targets"):
+        load_report_data(_marts_copy(built, "partial", without=("mart_kpi_targets",)), PLAN, YEAR)
+
+
+@pytest.mark.skipif(
+    LIBREOFFICE is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (libreoffice/soffice) and poppler-utils (pdftotext) are not installed",
+)
+def test_libreoffice_opens_and_prints_it(built: Built) -> None:
+    out = built.work / "pdf"
+    profile = (built.work / "lo-profile").as_uri()  # a private profile: no clash with a user's
+    subprocess.run(
+        [
+            LIBREOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(built.path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = out / "report.pdf"
+    assert pdf.is_file()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert text.count("\f") >= len(SHEETS)  # a page (or more) per sheet
+    for expected in (
+        "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH",
+        "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        "Chỉ tiêu",
+        "Không đạt",
+        "Chưa báo cáo",
+        "08/KH-UBND",
+    ):
+        assert expected in text, expected
+    # the rate and count formats, whatever the decimal and thousands marks of the locale
+    assert re.search(r"82[.,]2\s?%", text) and re.search(r"138[.,]294", text)
