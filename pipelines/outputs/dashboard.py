@@ -17,17 +17,8 @@ import plotly.graph_objects as go
 import plotly.offline
 import polars as pl
 
-METRIC_LABELS = {
-    "tip_acceptance_rate": "Tỷ lệ thụ lý tố giác, tin báo về tội phạm",
-    "tip_resolution_rate": "Tỷ lệ giải quyết tố giác, tin báo về tội phạm",
-    "criminal_sign_prosecution_rate": "Tỷ lệ khởi tố tin báo có dấu hiệu tội phạm",
-    "task_on_time_rate": "Tỷ lệ nhiệm vụ hoàn thành đúng hạn",
-    "ecommerce_commitment_rate": "Tỷ lệ tổ chức, cá nhân kinh doanh TMĐT ký cam kết",
-    "health_business_outreach_rate": "Tỷ lệ cơ sở kinh doanh sản phẩm sức khỏe được tuyên truyền",
-    "official_integrity_rate": "Tỷ lệ cán bộ, công chức được giáo dục đạo đức, liêm chính",
-    "agency_equipment_rate": "Tỷ lệ cơ quan, lực lượng được trang bị phương tiện",
-    "consumer_outreach_rate": "Tỷ lệ người tiêu dùng được tuyên truyền",
-}
+from pipelines.reports.spec import METRIC_LABELS
+
 # submission_status → (label, colour); order is the chart's order.
 COMPLIANCE = {
     "on_time": ("Đúng hạn", "#1b7f3b"),

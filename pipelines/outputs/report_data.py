@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from pipelines.reports.spec import FIELDS, TASK_STATUSES
+from pipelines.reports.spec import FIELDS, METRIC_LABELS, TASK_STATUSES
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ENFORCEMENT_MART = "mart_enforcement_by_field"
@@ -221,18 +221,6 @@ def quarantine_detail(quarantine: pl.DataFrame) -> pl.DataFrame:
 
 FIELD_LABELS = {c.code: c.label for c in FIELDS}
 STATUS_LABELS = {c.code: c.label for c in TASK_STATUSES}
-METRIC_LABELS = {
-    "tip_acceptance_rate": "Tỷ lệ thụ lý tố giác, tin báo về tội phạm, kiến nghị khởi tố",
-    "tip_resolution_rate": "Tỷ lệ giải quyết tố giác, tin báo về tội phạm, kiến nghị khởi tố",
-    "criminal_sign_prosecution_rate": "Tỷ lệ khởi tố các vụ việc có dấu hiệu tội phạm",
-    "task_on_time_rate": "Tỷ lệ nhiệm vụ đến hạn hoàn thành đúng hạn",
-    "consumer_outreach_rate": "Tỷ lệ người tiêu dùng được tuyên truyền, phổ biến pháp luật",
-    "ecommerce_commitment_rate": "Tỷ lệ tổ chức, cá nhân kinh doanh TMĐT, báo chí ký cam kết",
-    "health_business_outreach_rate": "Tỷ lệ cơ sở kinh doanh hàng liên quan sức khỏe được "
-    "tuyên truyền",
-    "official_integrity_rate": "Tỷ lệ cán bộ, công chức, viên chức bảo đảm liêm chính",
-    "agency_equipment_rate": "Tỷ lệ cơ quan, đơn vị được trang bị, ứng dụng công nghệ",
-}
 COMPLIANCE_LABELS = {
     "on_time": "Đúng hạn",
     "late": "Nộp muộn",

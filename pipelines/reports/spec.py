@@ -147,3 +147,17 @@ TARGET_COUNTS = SheetSpec(
 
 DATA_SHEETS: tuple[SheetSpec, ...] = (TASK_PROGRESS, TIPS, ENFORCEMENT, TARGET_COUNTS)
 PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+
+# KPI names as officials read them (reports, dashboards); keys are plan_targets metric keys.
+METRIC_LABELS: dict[str, str] = {
+    "tip_acceptance_rate": "Tỷ lệ thụ lý tố giác, tin báo về tội phạm, kiến nghị khởi tố",
+    "tip_resolution_rate": "Tỷ lệ giải quyết tố giác, tin báo về tội phạm, kiến nghị khởi tố",
+    "criminal_sign_prosecution_rate": "Tỷ lệ khởi tố các vụ việc có dấu hiệu tội phạm",
+    "task_on_time_rate": "Tỷ lệ nhiệm vụ đến hạn hoàn thành đúng hạn",
+    "consumer_outreach_rate": "Tỷ lệ người tiêu dùng được tuyên truyền, phổ biến pháp luật",
+    "ecommerce_commitment_rate": "Tỷ lệ tổ chức, cá nhân kinh doanh TMĐT, báo chí ký cam kết",
+    "health_business_outreach_rate": "Tỷ lệ cơ sở kinh doanh hàng liên quan sức khỏe được "
+    "tuyên truyền",
+    "official_integrity_rate": "Tỷ lệ cán bộ, công chức, viên chức bảo đảm liêm chính",
+    "agency_equipment_rate": "Tỷ lệ cơ quan, đơn vị được trang bị, ứng dụng công nghệ",
+}
