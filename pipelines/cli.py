@@ -114,11 +114,22 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
+    from pipelines.plans.parsing import worker_count
     from pipelines.reports.sample_data import generate_sample_reports
     from pipelines.settings import DataPaths
 
     out = Path(args.out)
-    manifest = generate_sample_reports(out, DataPaths.from_env().raw_plans, seed=args.seed)
+    workers = args.workers or worker_count()
+    if args.scale == "national":
+        from pipelines.samples.national import NationalOptions, generate_national
+
+        opts = NationalOptions(args.provinces, args.communes, args.tip_rows, seed=args.seed)
+        generate_national(out, opts, workers)
+        print(f"{out}: national sample set; load it with PLAN389_DATA_DIR={out} plan389 run")
+        return 0
+    manifest = generate_sample_reports(
+        out, DataPaths.from_env().raw_plans, seed=args.seed, workers=workers
+    )
     print(
         f"{out}: {len(manifest.files)} workbooks, {manifest.tip_rows} tips "
         f"({manifest.carried_over_tips} carried over from earlier years), "
@@ -193,6 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("--out", required=True, metavar="DIR")
     sample.add_argument("--seed", type=int, default=389)
+    sample.add_argument(
+        "--scale",
+        choices=("demo", "national"),
+        default="demo",
+        help="demo: workbooks for the bundled plans, written into DIR; national: a whole data "
+        "directory (DIR/raw/plans, DIR/raw/reports) for every province and commune",
+    )
+    sample.add_argument("--provinces", type=int, default=34, help="national scale only")
+    sample.add_argument("--communes", type=int, default=3321, help="national scale only")
+    sample.add_argument("--tip-rows", type=int, default=1_000_000, help="national scale only")
+    sample.add_argument("--workers", type=int, default=0, help="processes (default: all cores)")
     sample.set_defaults(func=cmd_sample_data)
     return parser
 

@@ -38,6 +38,11 @@ class DataPaths:
         return self.root / "warehouse.duckdb"
 
     @property
+    def cache(self) -> Path:
+        """Derived data kept between runs to skip unchanged inputs (safe to delete)."""
+        return self.root / "cache"
+
+    @property
     def marts(self) -> Path:
         return self.root / "marts"
 

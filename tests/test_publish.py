@@ -68,3 +68,20 @@ def test_old_releases_are_pruned_and_dropped_marts_removed(tmp_path: Path) -> No
     assert len(list((marts / "releases").iterdir())) == KEEP_RELEASES
     assert not (marts / "mart_b.parquet").exists()
     assert pl.read_parquet(marts / "mart_a.parquet").height == KEEP_RELEASES + 1
+
+
+def test_a_document_folder_stranded_by_a_kill_mid_swap_is_put_back(tmp_path: Path) -> None:
+    from pipelines.defs.publish.assets import _swap_in
+
+    final = tmp_path / "reports"
+    stranded = tmp_path / ".reports.old"  # killed after the first rename, before the second
+    stranded.mkdir()
+    (stranded / "a_2026.xlsx").write_text("old")
+    new = tmp_path / ".reports.tmp"
+    new.mkdir()
+    (new / "a_2026.xlsx").write_text("new")
+
+    _swap_in(new, final)
+
+    assert (final / "a_2026.xlsx").read_text() == "new"
+    assert not stranded.exists() and not new.exists()

@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 import plotly.offline
 import polars as pl
 
+from pipelines.outputs.batch import write_plan_documents
+from pipelines.outputs.report_data import ENFORCEMENT_MART, REQUIRED_MARTS, read_mart_file
 from pipelines.reports.spec import METRIC_LABELS
 
 # submission_status → (label, colour); order is the chart's order.
@@ -87,8 +89,11 @@ window.plan389ChartDone = function (id) {
 """
 
 
+DASHBOARD_MARTS = (*REQUIRED_MARTS, ENFORCEMENT_MART)
+
+
 def _read(marts_dir: Path, mart: str) -> pl.DataFrame:
-    return pl.read_parquet(marts_dir / f"{mart}.parquet")
+    return read_mart_file(marts_dir / f"{mart}.parquet")
 
 
 def _esc(value: object) -> str:
@@ -404,8 +409,23 @@ def _index(marts_dir: Path, plans: list[dict], year: int, generated_at: datetime
     return _page(f"Ban Chỉ đạo 389 – {year}", body)
 
 
-def write_dashboards(marts_dir: Path, out_dir: Path, year: int | None = None) -> list[Path]:
-    """Write `<plan_id>.html` for every non-reference plan and `index.html`; return the paths."""
+def write_dashboard_page(
+    marts_dir: Path, plan_id: str, year: int, out: Path, generated_at: datetime
+) -> Path:
+    out.write_text(build_dashboard(marts_dir, plan_id, year, generated_at), encoding="utf-8")
+    return out
+
+
+def write_dashboards(
+    marts_dir: Path,
+    out_dir: Path,
+    year: int | None = None,
+    previous: Path | None = None,
+    workers: int = 1,
+) -> list[Path]:
+    """Write `<plan_id>.html` for every non-reference plan and `index.html`; return the paths.
+
+    Pages whose data did not change since they were written in `previous` are reused."""
     if year is None:
         year = _read(marts_dir, "mart_kpi_targets")["report_year"].max()
         if year is None:
@@ -418,13 +438,17 @@ def write_dashboards(marts_dir: Path, out_dir: Path, year: int | None = None) ->
     )
     generated_at = datetime.now().astimezone()
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for plan in plans:
-        path = out_dir / f"{plan['plan_id']}.html"
-        path.write_text(
-            build_dashboard(marts_dir, plan["plan_id"], year, generated_at), encoding="utf-8"
-        )
-        written.append(path)
+    write_plan_documents(
+        write_dashboard_page,
+        marts_dir,
+        out_dir,
+        previous or out_dir,
+        {plan["plan_id"]: year for plan in plans},
+        lambda plan_id, _: f"{plan_id}.html",
+        DASHBOARD_MARTS,
+        workers,
+    )
+    written = [out_dir / f"{plan['plan_id']}.html" for plan in plans]
     index = out_dir / "index.html"
     index.write_text(_index(marts_dir, plans, year, generated_at), encoding="utf-8")
     return [*written, index]

@@ -8,6 +8,7 @@ the workbook writer only lays out what it is given.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -93,6 +94,18 @@ def load_report_data(
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _parquet(path: str, mtime_ns: int, size: int) -> pl.DataFrame:
+    return pl.read_parquet(path)
+
+
+def read_mart_file(path: Path) -> pl.DataFrame:
+    """A published Parquet file, read once per version: a run writes thousands of reports and
+    dashboards from the same marts (frames are immutable, so sharing them is safe)."""
+    stat = path.stat()
+    return _parquet(str(path), stat.st_mtime_ns, stat.st_size)
+
+
 def _read_marts(marts_dir: Path) -> dict[str, pl.DataFrame]:
     missing = [m for m in REQUIRED_MARTS if not (marts_dir / f"{m}.parquet").is_file()]
     if missing:
@@ -101,7 +114,7 @@ def _read_marts(marts_dir: Path) -> dict[str, pl.DataFrame]:
             f"`plan389 run`. / Published marts missing in {marts_dir}: {', '.join(missing)}; "
             "run `plan389 run` first."
         )
-    return {m: pl.read_parquet(marts_dir / f"{m}.parquet") for m in REQUIRED_MARTS}
+    return {m: read_mart_file(marts_dir / f"{m}.parquet") for m in REQUIRED_MARTS}
 
 
 def _plan_row(plans: pl.DataFrame, plan_id: str) -> dict:
@@ -129,7 +142,7 @@ def _read_enforcement(marts_dir: Path, plan_id: str, year: int) -> pl.DataFrame 
     path = marts_dir / f"{ENFORCEMENT_MART}.parquet"
     if not path.is_file():
         return None
-    df = pl.read_parquet(path)
+    df = read_mart_file(path)
     return df.filter((pl.col("plan_id") == plan_id) & (pl.col("report_year") == year))
 
 

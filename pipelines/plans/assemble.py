@@ -109,9 +109,13 @@ def group_documents(docs: list[DocumentText]) -> tuple[list[list[DocumentText]],
     """
     bodies = [d for d in docs if not is_appendix_only(d)]
     groups: dict[str, list[DocumentText]] = {d.file_name: [d] for d in bodies}
+    by_stem: dict[tuple[str, str], list[DocumentText]] = {}
+    for body in bodies:
+        by_stem.setdefault((_folder(body.file_name), _stem(body.file_name)), []).append(body)
+    localities: dict[str, str | None] = {}  # body file → its locality, read only when needed
     errors: list[str] = []
     for appendix in (d for d in docs if is_appendix_only(d)):
-        body = _matching_body(appendix, bodies)
+        body = _matching_body(appendix, bodies, by_stem, localities)
         if body is None:
             errors.append(
                 f"{appendix.file_name}: an appendix (PHỤ LỤC) without its plan body; "
@@ -122,12 +126,26 @@ def group_documents(docs: list[DocumentText]) -> tuple[list[list[DocumentText]],
     return list(groups.values()), errors
 
 
-def _matching_body(appendix: DocumentText, bodies: list[DocumentText]) -> DocumentText | None:
-    same_stem = [b for b in bodies if _stem(b.file_name) == _stem(appendix.file_name)]
+def _folder(name: str) -> str:
+    return name.rsplit("/", 1)[0] if "/" in name else ""
+
+
+def _matching_body(
+    appendix: DocumentText,
+    bodies: list[DocumentText],
+    by_stem: dict[tuple[str, str], list[DocumentText]],
+    localities: dict[str, str | None],
+) -> DocumentText | None:
+    same_stem = by_stem.get((_folder(appendix.file_name), _stem(appendix.file_name)), [])
     if len(same_stem) == 1:
         return same_stem[0]
     head = fold(appendix.text[:2000])
-    named = [b for b in bodies if (loc := extract_metadata(b.text).locality) and fold(loc) in head]
+    named = []
+    for body in bodies:
+        if body.file_name not in localities:
+            localities[body.file_name] = extract_metadata(body.text).locality
+        if (loc := localities[body.file_name]) and fold(loc) in head:
+            named.append(body)
     return named[0] if len(named) == 1 else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.plans.documents import SUPPORTED_SUFFIXES, DocumentError, DocumentText, read_document
+from pipelines.plans.parsing import ParseCache
 from pipelines.plans.tables import PlanTables, build_plan_tables
 
 
@@ -37,7 +38,10 @@ def plan_files(folder: Path) -> list[Path]:
     )
 
 
-def load_plan_folder(folder: Path) -> PlanTables:
+def load_plan_folder(
+    folder: Path, cache_dir: Path | None = None, workers: int | None = None
+) -> PlanTables:
+    """Every plan under `folder`; `cache_dir` keeps parses of unchanged files between runs."""
     files = plan_files(folder)
     supported = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
     docs, errors = read_documents(supported, folder)
@@ -46,4 +50,5 @@ def load_plan_folder(folder: Path) -> PlanTables:
         for p in files
         if p.suffix.lower() not in SUPPORTED_SUFFIXES
     ]
-    return build_plan_tables(docs, errors)
+    cache = ParseCache(cache_dir) if cache_dir else None
+    return build_plan_tables(docs, errors, cache, workers)

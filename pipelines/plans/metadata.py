@@ -10,6 +10,7 @@ does not print the field.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -43,13 +44,15 @@ _SIGN_BLOCK = re.compile(r"^(?:tm|kt|q|tl|tuq)\s*\.")
 _MAX_LETTERHEAD_LINES = 40
 
 
+@functools.cache
+def _shadow_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[:1] or ch
+    return base.lower()[:1] or base
+
+
 def _shadow(text: str) -> str:
     """Same-length, lower-case, diacritic-free copy of `text` (`Ủy ban` → `uy ban`)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[:1] or ch
-        out.append(base.lower()[:1] or base)
-    return "".join(out)
+    return "".join(map(_shadow_char, text))  # per-character cache: plans repeat few letters
 
 
 def _marks(text: str) -> int:
@@ -83,13 +86,17 @@ def _trailing_place(before: str) -> str | None:
 def _best_spelling(name: str, text: str) -> str:
     """Prefer a fuller-diacritic spelling of `name` printed elsewhere (`Hung Yên` → `Hưng Yên`)."""
     size = len(name.split())
-    tokens = re.findall(r"[^\W\d_]+", text)
+    spans = [m.span() for m in re.finditer(r"[^\W\d_]+", text)]
+    tokens = [text[a:b] for a, b in spans]
+    shadow = _shadow(text)  # same length as `text`: one pass instead of one per token
+    shadows = [shadow[a:b] for a, b in spans]
+    target = _shadow(name).split()
     best = name
-    target = _shadow(name)
     for i in range(len(tokens) - size + 1):
+        if shadows[i : i + size] != target:
+            continue
         candidate = " ".join(tokens[i : i + size])
-        same = _shadow(candidate) == target and not candidate.isupper()
-        if same and _marks(candidate) > _marks(best):
+        if not candidate.isupper() and _marks(candidate) > _marks(best):
             best = candidate
     return best
 

@@ -21,13 +21,14 @@ Decisions:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 
 from pipelines.plans.model import Target
-from pipelines.plans.text import fold, squash
+from pipelines.plans.text import fold, fold_char, squash
 
 UNCLASSIFIED = "unclassified"
 
@@ -118,15 +119,24 @@ def _scan(text: str) -> Iterator[tuple[int, Target]]:
         yield m.start(), Target(metric, comparator, threshold, _clean(source))
 
 
+@functools.cache
+def _key_chars(ch: str) -> str:
+    return "".join(k for k in fold_char(ch) if k.isalnum())
+
+
 def _keyed(text: str) -> tuple[str, list[int]]:
     """Alphanumeric-only folded key of `text` and, per key char, its index in `text`."""
+    table = {ch: _key_chars(ch) for ch in set(text)}
+    if all(len(k) <= 1 for k in table.values()):  # the usual case: one pass in C, one listcomp
+        key = text.translate({ord(ch): k for ch, k in table.items()})
+        keep = {ch for ch, k in table.items() if k}
+        return key, [i for i, ch in enumerate(text) if ch in keep]
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        for k in fold(ch):
-            if k.isalnum():
-                chars.append(k)
-                index.append(i)
+        if k := table[ch]:
+            chars.append(k)
+            index.extend([i] * len(k))
     return "".join(chars), index
 
 

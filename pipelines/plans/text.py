@@ -7,6 +7,7 @@ emphasis, or a law-portal page that flattened two-column headers into `a | b |` 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -81,11 +82,19 @@ def normalize_document(text: str) -> str:
     return text
 
 
+@functools.cache
+def fold_char(ch: str) -> str:
+    """One character folded: lower case, no diacritics, `đ` → `d` (may be empty: a mark)."""
+    base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in base if not unicodedata.combining(c)).casefold()
+
+
 def fold(text: str) -> str:
     """Case-, diacritic- and spacing-insensitive key: `Sở Công  Thương` → `so cong thuong`."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.casefold().split())
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    # NFC first so a base letter and its combining marks fold together, as NFD does
+    return " ".join("".join(map(fold_char, unicodedata.normalize("NFC", text))).split())
 
 
 def squash(text: str) -> str:

@@ -47,7 +47,9 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
         if m := _DMY.match(text):
             return date(int(m[3]), int(m[2]), int(m[1])), None
         if _NUMBER.match(text):
-            serial = int(float(text.replace(",", ".")))
+            whole = re.split(r"[.,]", text)[0]
+            # Plausible serials have 5 digits; a long one is no date (and overflows a float).
+            serial = int(whole) if len(whole) <= 7 else 0
             if _FIRST_SERIAL <= serial <= _LAST_SERIAL:
                 return EXCEL_EPOCH + timedelta(days=serial), None
     except ValueError:  # 31/02/2026: the shape of a date, not a date
@@ -62,12 +64,17 @@ def parse_count(value: object) -> tuple[int | None, str | None]:
         return None, None
     compact = text.replace(" ", "")
     if re.fullmatch(r"[+-]?\d{1,3}([.,]\d{3})+", compact):  # 1.234.567, and 1.000 is a thousand
-        return int(re.sub(r"[.,]", "", compact)), None
-    if re.fullmatch(r"[+-]?\d+", compact):
-        return int(compact), None
-    if re.fullmatch(r"[+-]?\d+[.,]0+", compact):  # 12.0 from a numeric cell
-        return int(re.split(r"[.,]", compact)[0]), None
-    return None, "invalid_number"
+        digits = re.sub(r"[.,]", "", compact)
+    elif re.fullmatch(r"[+-]?\d+", compact):
+        digits = compact
+    elif re.fullmatch(r"[+-]?\d+[.,]0+", compact):  # 12.0 from a numeric cell
+        digits = re.split(r"[.,]", compact)[0]
+    else:
+        return None, "invalid_number"
+    # The warehouse stores 64-bit integers; longer digit runs are not counts (nor convertible).
+    if len(digits.lstrip("+-")) > 18:
+        return None, "invalid_number"
+    return int(digits), None
 
 
 def parse_choice(value: object, choices: tuple[Choice, ...]) -> tuple[str | None, str | None]:
@@ -104,22 +111,30 @@ def parse_period(value: object) -> tuple[tuple[str, date, date] | None, str | No
     if text is None:
         return None, None
     key = fold(text).replace(" ", "").removeprefix("nam")
+    try:
+        period = _period(key)
+    except ValueError:  # year 0, or 9999-Q4 (no day after it): the shape, but no calendar date
+        period = None
+    return (period, None) if period else (None, "invalid_period")
+
+
+def _period(key: str) -> tuple[str, date, date] | None:
     if re.fullmatch(r"\d{4}(\.0)?", key):
         year = int(key[:4])
-        return (str(year), date(year, 1, 1), date(year, 12, 31)), None
+        return str(year), date(year, 1, 1), date(year, 12, 31)
     if (m := re.fullmatch(r"(\d{4})-?q([1-4])", key)) or (
         m := re.fullmatch(r"(?:quy)?q?([1-4])/(\d{4})", key)
     ):
         year, quarter = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
         start = date(year, 3 * quarter - 2, 1)
-        return (f"{year}-Q{quarter}", start, _month_end(year, 3 * quarter)), None
+        return f"{year}-Q{quarter}", start, _month_end(year, 3 * quarter)
     if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", key)) or (
         m := re.fullmatch(r"(?:thang)?(\d{1,2})/(\d{4})", key)
     ):
         year, month = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
         if 1 <= month <= 12:
-            return (f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month)), None
-    return None, "invalid_period"
+            return f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month)
+    return None
 
 
 def _month_end(year: int, month: int) -> date:

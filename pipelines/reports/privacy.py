@@ -9,11 +9,12 @@ new hashes will not match old ones; it never exposes anyone.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import hmac
 import os
 import re
 import secrets
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -30,12 +31,29 @@ def load_key() -> bytes:
     if value := os.environ.get(KEY_ENV):
         return value.encode()
     path = key_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # An empty file can only be left by a kill mid-write (before the atomic link below existed);
+    # nothing was ever hashed with it, so it is replaced.
+    if not path.exists() or not path.read_text().strip():
+        _create_key_file(path)
+    return path.read_text().strip().encode()
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key whole or not at all; if two runs race, the first link wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        if path.exists() and not path.read_text().strip():
+            path.unlink()
+        with contextlib.suppress(FileExistsError):
+            os.link(temp, path)
+    finally:
+        os.unlink(temp)
 
 
 def normalize_name(value: str) -> str:
@@ -54,7 +72,7 @@ class Pseudonymizer:
         self._key = key if key is not None else load_key()
 
     def _hash(self, kind: str, value: str) -> str:
-        return hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, f"{kind}:{value}".encode(), "sha256").hex()
 
     def name(self, value: str | None) -> str | None:
         return self._hash("name", normalize_name(value)) if value and value.strip() else None

@@ -10,9 +10,11 @@ added and a larger roster (more provinces, more periods) is a matter of paramete
 from __future__ import annotations
 
 import io
+import multiprocessing
 import random
 import re
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -441,19 +443,41 @@ def write_submission(
     return entry, rows.get(TIPS.name, [])
 
 
+def _write_worker(
+    job: tuple[Submission, SamplePlan, int, SampleOptions, Path],
+) -> tuple[SampleFile, set[str], set[str], int]:
+    """Write one workbook in a worker; return what the manifest needs of its tips."""
+    sub, ctx, seed, opts, out_dir = job
+    entry, tips = write_submission(sub, ctx, seed, opts, out_dir)
+    names = {str(t["informant_name"]) for t in tips if t["informant_name"]}
+    phones = {str(t["informant_phone"]) for t in tips if t["informant_phone"]}
+    carried = sum(str(t["tip_code"]).startswith(f"TG-{opts.year - 1}") for t in tips)
+    return entry, names, phones, carried
+
+
 def generate_sample_reports(
-    out_dir: Path, plans_dir: Path, seed: int = 389, options: SampleOptions | None = None
+    out_dir: Path,
+    plans_dir: Path,
+    seed: int = 389,
+    options: SampleOptions | None = None,
+    workers: int = 1,
 ) -> SampleManifest:
     """Write the sample workbooks for the plans in `plans_dir` into `out_dir`; same seed, same
-    bytes. Files of the same names are overwritten, other files are left alone."""
+    bytes (whatever `workers`). Files of the same names are overwritten, other files are left
+    alone."""
     opts = options or SampleOptions()
-    contexts = sample_plans(load_plan_folder(plans_dir).frames, opts.year)
+    contexts = sample_plans(load_plan_folder(plans_dir, workers=workers).frames, opts.year)
     by_plan = {c.plan_id: c for c in contexts}
     subs = demo_submissions(contexts, seed, opts)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [write_submission(s, by_plan[s.plan_id], seed, opts, out_dir) for s in subs]
-    files = tuple(f for f, _ in written)
-    tips = [t for _, rows in written for t in rows]
+    jobs = [(s, by_plan[s.plan_id], seed, opts, out_dir) for s in subs]
+    if workers > 1 and len(jobs) > 100:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            written = list(pool.map(_write_worker, jobs, chunksize=32))
+    else:
+        written = [_write_worker(job) for job in jobs]
+    files = tuple(w[0] for w in written)
     reported = {(s.plan_id, s.agency_id) for s in subs}
 
     def total(sheet: SheetSpec) -> int:
@@ -461,14 +485,10 @@ def generate_sample_reports(
 
     return SampleManifest(
         files=files,
-        informant_names=tuple(
-            sorted({str(t["informant_name"]) for t in tips if t["informant_name"]})
-        ),
-        informant_phones=tuple(
-            sorted({str(t["informant_phone"]) for t in tips if t["informant_phone"]})
-        ),
+        informant_names=tuple(sorted(set().union(*(w[1] for w in written)))),
+        informant_phones=tuple(sorted(set().union(*(w[2] for w in written)))),
         tip_rows=total(TIPS),
-        carried_over_tips=sum(str(t["tip_code"]).startswith(f"TG-{opts.year - 1}") for t in tips),
+        carried_over_tips=sum(w[3] for w in written),
         progress_rows=total(TASK_PROGRESS),
         enforcement_rows=total(ENFORCEMENT),
         target_rows=total(TARGET_COUNTS),

@@ -94,14 +94,22 @@ class SamplePlan:
 def sample_plans(frames: dict[str, pl.DataFrame], year: int) -> list[SamplePlan]:
     plans = frames["plans"].filter(~pl.col("is_reference")).sort("plan_id")
     agencies = {r["agency_id"]: r for r in frames["agencies"].iter_rows(named=True)}
+
+    def by_plan(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+        # one pass instead of a filter per plan: thousands of plans at national scale
+        return {k[0]: v for k, v in frame.partition_by("plan_id", as_dict=True).items()}
+
+    all_tasks = by_plan(frames["plan_tasks"])
+    all_assignments = by_plan(frames["task_assignments"])
+    all_annual = by_plan(frames["reporting_obligations"].filter(pl.col("kind") == "annual"))
+    all_targets = by_plan(frames["plan_targets"])
     out: list[SamplePlan] = []
     for plan in plans.iter_rows(named=True):
         pid = plan["plan_id"]
-        tasks = frames["plan_tasks"].filter(pl.col("plan_id") == pid).sort("task_seq")
-        assignments = frames["task_assignments"].filter(pl.col("plan_id") == pid)
-        annual = frames["reporting_obligations"].filter(
-            (pl.col("plan_id") == pid) & (pl.col("kind") == "annual")
-        )
+        empty = frames["plan_tasks"].clear()
+        tasks = all_tasks.get(pid, empty).sort("task_seq")
+        assignments = all_assignments.get(pid, frames["task_assignments"].clear())
+        annual = all_annual.get(pid, frames["reporting_obligations"].clear())
         due = annual.sort("obligation_seq").row(0, named=True) if annual.height else None
         leads: dict[str, list[str]] = {}
         assigned: dict[str, set[str]] = {}
@@ -126,7 +134,7 @@ def sample_plans(frames: dict[str, pl.DataFrame], year: int) -> list[SamplePlan]
                 agencies={k: (agencies[k]["name"], agencies[k]["kind"]) for k in assigned},
                 metrics=[
                     m
-                    for m in frames["plan_targets"].filter(pl.col("plan_id") == pid)["metric"]
+                    for m in all_targets.get(pid, frames["plan_targets"].clear())["metric"]
                     if is_count_target(m)
                 ],
             )
@@ -137,9 +145,10 @@ def sample_plans(frames: dict[str, pl.DataFrame], year: int) -> list[SamplePlan]
 def printed_name(agency_id: str, name: str, ctx: SamplePlan) -> str:
     """The name as an agency prints it on its letterhead, checked to resolve back to the agency."""
     loc = ctx.locality
-    candidates = [f"{name} {loc}"] if name.endswith((" tỉnh", " phường", " xã")) else []
+    units = ("tỉnh", "thành phố", "phường", "xã")
+    candidates = [f"{name} {loc}"] if name.endswith(tuple(f" {u}" for u in units)) else []
     if not agency_id.startswith("vn:"):
-        candidates += [f"{name} tỉnh {loc}", f"{name} phường {loc}", f"{name} xã {loc}"]
+        candidates += [f"{name} {unit} {loc}" for unit in units]
     for text in [*candidates, name]:
         if resolve_agency(text, ctx.locality, ctx.level).agency_id == agency_id:
             return text

@@ -8,6 +8,7 @@ parenthesis (`Tiền phạt (đồng)` = `Tiền phạt`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ class SheetTable:
     rows_read: int = 0
 
 
+@functools.lru_cache(maxsize=8192)  # headers and the top rows repeat across workbooks
 def column_key(text: object) -> str:
     return header_key(re.sub(r"\(.*?\)", "", clean(text) or ""))
 
@@ -97,22 +99,35 @@ def read_table(frame: pl.DataFrame, sheet_name: str, spec: SheetSpec) -> SheetTa
         return table
     table.missing = [c for c in spec.columns if c.required and c.key not in mapping]
     content_keys = [c.key for c in spec.columns if c.key in mapping and not c.prefilled]
-    for index, row in enumerate(frame.slice(header_index + 1).iter_rows(), start=header_index + 2):
-        cells = {key: row[position] for key, position in mapping.items()}
-        if all(clean(cells[k]) is None for k in content_keys) and (
-            content_keys or all(clean(v) is None for v in cells.values())
+    body = frame.slice(header_index + 1)
+    raw = {key: body.to_series(position).to_list() for key, position in mapping.items()}
+    # Parse each distinct cell text once: a column repeats few values (dates, choices, counts),
+    # which makes a sheet of thousands of rows cost hundreds of parses, not tens of thousands.
+    parsed: dict[str, list[tuple[object, str | None]]] = {}
+    cleaned: dict[str, list[str | None]] = {}
+    for column in spec.columns:
+        if column.key in raw:
+            values = raw[column.key]
+            memo = {v: _parse_cell(column, v) for v in set(values)}
+            parsed[column.key] = [memo[v] for v in values]
+            texts = {v: clean(v) for v in memo}
+            cleaned[column.key] = [texts[v] for v in values]
+    for offset in range(body.height):
+        index = header_index + 2 + offset
+        if all(cleaned[k][offset] is None for k in content_keys) and (
+            content_keys or all(cleaned[k][offset] is None for k in cleaned)
         ):
             continue  # blank, or only the template's pre-filled code
         table.rows_read += 1
         record: dict[str, object] = {"_row": index}
         for column in spec.columns:
-            raw = cells.get(column.key)
-            value, problem = _parse_cell(column, raw)
-            if problem is None and value is None and column.required and column.key in mapping:
+            key = column.key
+            value, problem = parsed[key][offset] if key in parsed else (None, None)
+            if problem is None and value is None and column.required and key in mapping:
                 problem = "required"
             if problem:
-                table.problems.append(CellProblem(index, column.key, clean(raw), problem))
-            record[column.key] = value
+                table.problems.append(CellProblem(index, key, cleaned[key][offset], problem))
+            record[key] = value
         for column in table.missing:
             table.problems.append(CellProblem(index, column.key, None, "missing_column"))
         table.records.append(record)

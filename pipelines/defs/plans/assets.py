@@ -7,9 +7,10 @@ from dagster_duckdb import DuckDBResource
 from pipelines.defs.metadata import frame_metadata, markdown_preview
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.plans.loader import load_plan_folder
+from pipelines.plans.parsing import worker_count
 from pipelines.plans.tables import SCHEMAS
 from pipelines.warehouse.locking import warehouse_connection
-from pipelines.warehouse.tables import replace_table
+from pipelines.warehouse.tables import replace_tables
 
 OWNER = "team:plan389-data"
 
@@ -62,13 +63,16 @@ def plan_tables(
     context: dg.AssetExecutionContext, data_dir: DataDirResource, duckdb: DuckDBResource
 ):
     """Parse every plan document under raw/plans/ and load the plan tables."""
-    tables = load_plan_folder(data_dir.paths.raw_plans)
+    paths = data_dir.paths
+    tables = load_plan_folder(paths.raw_plans, paths.cache / "plans", worker_count())
+    context.log.info(
+        f"plans parsed: {tables.stats.parsed}; unchanged, from the cache: {tables.stats.cached}"
+    )
     errors = tables.errors
     for error in errors.iter_rows(named=True):
         context.log.warning(f"{error['file_name']}: {error['reason']}")
     with warehouse_connection(duckdb) as conn:
-        for name, frame in tables.frames.items():
-            replace_table(conn, name, frame)
+        replace_tables(conn, tables.frames)  # all or nothing: one transaction
     plan_tasks = tables.frames["plan_tasks"]
     task_counts = plan_tasks.group_by("plan_id").agg(
         pl.len().alias("tasks"), pl.col("needs_review").sum().alias("needs_review")

@@ -8,8 +8,10 @@ import polars as pl
 
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.defs.warehouse.assets import mart_keys
-from pipelines.outputs.dashboard import write_dashboards
+from pipelines.outputs.batch import write_plan_documents
+from pipelines.outputs.dashboard import DASHBOARD_MARTS, write_dashboards
 from pipelines.outputs.excel_report import write_plan_report
+from pipelines.plans.parsing import worker_count
 from pipelines.warehouse.publish import publish_marts
 
 OWNER = "team:plan389-data"
@@ -39,9 +41,22 @@ def published_marts(
     )
 
 
+def _old_dir(final_dir: Path) -> Path:
+    return final_dir.with_name(f".{final_dir.name}.old")
+
+
+def _recover(final_dir: Path) -> Path:
+    """Put back a folder stranded by a kill between the two renames of `_swap_in`."""
+    old = _old_dir(final_dir)
+    if not final_dir.exists() and old.is_dir():
+        old.rename(final_dir)
+    return final_dir
+
+
 def _swap_in(new_dir: Path, final_dir: Path) -> None:
     """Replace a folder of generated documents with a freshly written one."""
-    old = final_dir.with_name(f".{final_dir.name}.old")
+    _recover(final_dir)
+    old = _old_dir(final_dir)
     shutil.rmtree(old, ignore_errors=True)
     if final_dir.exists():
         final_dir.rename(old)
@@ -72,15 +87,25 @@ def official_reports(
     staging = marts / ".reports.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    written = []
-    for plan_id, year in _report_years(marts).items():
-        path = write_plan_report(marts, plan_id, year, staging / f"{plan_id}_{year}.xlsx")
-        written.append(path.name)
-        context.log.info(f"report for {plan_id} {year}: {path.name}")
+    result = write_plan_documents(
+        write_plan_report,
+        marts,
+        staging,
+        _recover(marts / "reports"),
+        _report_years(marts),
+        lambda plan_id, year: f"{plan_id}_{year}.xlsx",
+        DASHBOARD_MARTS,
+        worker_count(),
+    )
+    context.log.info(
+        f"reports written: {len(result.written)}; unchanged, kept: {len(result.reused)}"
+    )
     _swap_in(staging, marts / "reports")
     return dg.MaterializeResult(
         metadata={
-            "reports": dg.MetadataValue.json(written),
+            "reports_written": len(result.written),
+            "reports_unchanged": len(result.reused),
+            "reports": dg.MetadataValue.json(sorted(result.written + result.reused)[:200]),
             "location": dg.MetadataValue.path(str(marts / "reports")),
         }
     )
@@ -103,11 +128,12 @@ def kpi_dashboards(
         return dg.MaterializeResult(metadata={"pages": dg.MetadataValue.json([])})
     staging = marts / ".dashboard.tmp"
     shutil.rmtree(staging, ignore_errors=True)
-    pages = write_dashboards(marts, staging)
+    previous = _recover(marts / "dashboard")
+    pages = write_dashboards(marts, staging, previous=previous, workers=worker_count())
     _swap_in(staging, marts / "dashboard")
     return dg.MaterializeResult(
         metadata={
-            "pages": dg.MetadataValue.json(sorted(p.name for p in pages)),
+            "pages": len(pages),
             "index": dg.MetadataValue.path(str(marts / "dashboard" / "index.html")),
         }
     )

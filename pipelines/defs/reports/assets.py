@@ -6,6 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.metadata import frame_metadata, markdown_preview
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
+from pipelines.plans.parsing import worker_count
 from pipelines.reports.incremental import (
     PARSER_VERSION,
     STATE_SCHEMA,
@@ -17,7 +18,7 @@ from pipelines.reports.loader import load_report_folder
 from pipelines.reports.privacy import Pseudonymizer
 from pipelines.reports.tables import SCHEMAS
 from pipelines.warehouse.locking import warehouse_connection
-from pipelines.warehouse.tables import read_table, replace_table
+from pipelines.warehouse.tables import read_table, replace_tables
 
 OWNER = "team:plan389-data"
 
@@ -144,7 +145,7 @@ def report_tables(
     )
     if not reusable and state is not None:
         context.log.info("plans, parser or key changed since the last load: reading every workbook")
-    tables = load_report_folder(data_dir.paths.raw_reports, ctx, hasher, cache)
+    tables = load_report_folder(data_dir.paths.raw_reports, ctx, hasher, cache, worker_count())
     frames = tables.frames
     state_frame = pl.DataFrame(
         [{"fingerprint": current, "parser_version": PARSER_VERSION}], schema=STATE_SCHEMA
@@ -152,9 +153,8 @@ def report_tables(
     for error in frames["report_ingestion_errors"].iter_rows(named=True):
         context.log.warning(f"{error['file_name']}: {error['reason']}")
     with warehouse_connection(duckdb) as conn:
-        for name, frame in frames.items():
-            replace_table(conn, name, frame)
-        replace_table(conn, "report_ingest_state", state_frame)
+        # One transaction: the fingerprint must never vouch for tables of another load.
+        replace_tables(conn, {**frames, "report_ingest_state": state_frame})
 
     counts = frames["report_sheet_counts"]
     by_rule = frames["quarantine"].group_by("rule").len().sort("len", descending=True)

@@ -1,0 +1,315 @@
+"""National-scale benchmark: full load, nightly incremental load, and the bare-read floor.
+
+    python bench/national.py [--data DIR] [--workers N] [--generate]
+
+Stages, each in its own process so its memory is its own:
+1. bare read: every workbook under DIR/raw/reports read with fastexcel alone (all sheets, as
+   text), on as many processes as the pipeline uses; the floor for workbook ingestion;
+2. full load: `plan389 run` on DIR from an empty warehouse (no caches);
+3. incremental load: 1% of the plan and report files changed or added, then `plan389 run`.
+
+It prints wall time per stage and per pipeline step, rows per second, the peak memory of the
+whole process tree (workers included), and ingestion throughput / bare-read throughput, and
+appends them with the machine's details to bench/RESULTS.md. Linux only (/proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+RESULTS = REPO / "bench" / "RESULTS.md"
+TARGETS = {"full_s": 600, "full_peak_gib": 8, "incremental_s": 60, "ingest_ratio": 0.5}
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            child = int(stat.parent.name)
+            found += [child, *_children(child)]
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Run `cmd`; returns (wall seconds, peak RSS of its process tree in bytes, stdout)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True, cwd=REPO)
+    peak = 0
+    stop = threading.Event()
+
+    def poll() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            tree = [proc.pid, *_children(proc.pid)]
+            peak = max(peak, sum(_rss(p) for p in tree))
+            stop.wait(0.25)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    out, _ = proc.communicate()
+    stop.set()
+    watcher.join()
+    if proc.returncode != 0:
+        sys.stderr.write(out[-4000:])
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
+    return time.perf_counter() - started, peak, out
+
+
+# ---------------------------------------------------------------------------- stages
+
+BARE_READ = """
+import json, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+def read(paths):
+    import fastexcel
+    rows = 0
+    for path in paths:
+        try:
+            reader = fastexcel.read_excel(path)
+        except Exception:
+            continue
+        for name in reader.sheet_names:
+            rows += reader.load_sheet(name, header_row=None, dtypes="string").to_polars().height
+    return rows
+
+if __name__ == "__main__":
+    folder, workers = Path(sys.argv[1]), int(sys.argv[2])
+    files = sorted(p for p in folder.rglob("*.xlsx"))
+    chunks = [files[i::workers * 8] for i in range(workers * 8)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        rows = sum(pool.map(read, chunks))
+    print(json.dumps({"files": len(files), "rows": rows, "seconds": time.perf_counter() - started}))
+"""
+
+LOAD = """
+import json, os
+import dagster as dg
+from pipelines.run import run_all
+
+instance = dg.DagsterInstance.ephemeral()
+code = run_all(echo=lambda line: None, instance=instance, live=False)
+run = instance.get_runs()[0]
+stats = instance.get_run_step_stats(run.run_id)
+steps = {s.step_key: round(s.end_time - s.start_time, 1) for s in stats}
+print(json.dumps({"exit": code, "steps": steps}))
+"""
+
+COUNTS = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+q = lambda sql: con.execute(sql).fetchall()[0][0]
+print(json.dumps({
+    "plans": q("select count(*) from raw.plans where not is_reference"),
+    "plan_tasks": q("select count(*) from raw.plan_tasks"),
+    "workbooks": q("select count(*) from raw.report_workbooks"),
+    "rows_read": q("select sum(rows_read) from raw.report_sheet_counts"),
+    "rows_quarantined": q("select sum(rows_quarantined) from raw.report_sheet_counts"),
+    "tips": q("select count(*) from raw.tips"),
+    "task_progress": q("select count(*) from raw.task_progress"),
+}))
+"""
+
+
+def bare_read(data: Path, workers: int, env: dict[str, str]) -> dict:
+    wall, peak, out = run_measured(
+        [PYTHON, "-c", BARE_READ, str(data / "raw" / "reports"), str(workers)], env
+    )
+    return json.loads(out.strip().splitlines()[-1]) | {"wall": wall, "peak": peak}
+
+
+def load(data: Path, env: dict[str, str]) -> dict:
+    wall, peak, out = run_measured([PYTHON, "-c", LOAD], env | {"PLAN389_DATA_DIR": str(data)})
+    result = json.loads(out.strip().splitlines()[-1])
+    if result["exit"] != 0:
+        raise SystemExit(f"plan389 run on {data} failed (exit {result['exit']})")
+    return result | {"wall": wall, "peak": peak}
+
+
+def counts(data: Path, env: dict[str, str]) -> dict:
+    _, _, out = run_measured([PYTHON, "-c", COUNTS, str(data / "warehouse.duckdb")], env)
+    return json.loads(out)
+
+
+def change_one_percent(data: Path, seed: int = 8) -> dict:
+    """Edit 0.5% of the workbooks (a note in a data row) and add 0.5% as new submissions
+    (another period's copy), and touch 1% of the plan files (a line appended)."""
+    from openpyxl import load_workbook
+
+    rng = random.Random(seed)
+    books = sorted((data / "raw" / "reports").rglob("*.xlsx"))
+    picked = rng.sample(books, max(2, len(books) // 100))
+    half = len(picked) // 2
+    for path in picked[:half]:
+        wb = load_workbook(path)
+        ws = wb[wb.sheetnames[-1]]
+        ws.cell(ws.max_row, ws.max_column + 1).value = "Đã rà soát lại số liệu"
+        wb.save(path)
+    for path in picked[half:]:
+        shutil.copy2(path, path.with_name(path.stem + "__bo-sung.xlsx"))
+    plans = sorted((data / "raw" / "plans").rglob("*.txt"))
+    touched = rng.sample(plans, max(1, len(plans) // 100))
+    for path in touched:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("\n(Bản cập nhật)\n")
+    return {"workbooks_changed": half, "workbooks_added": len(picked) - half, "plans": len(touched)}
+
+
+def reset(data: Path) -> None:
+    """An empty warehouse: no tables, no published marts, no parse cache."""
+    for name in ("warehouse.duckdb", "warehouse.duckdb.wal"):
+        (data / name).unlink(missing_ok=True)
+    for name in ("marts", "cache", "reports"):
+        shutil.rmtree(data / name, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- reporting
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 1024**3, 1),
+        "python": platform.python_version(),
+        "commit": commit or "?",
+    }
+
+
+def gib(n: int) -> float:
+    return round(n / 1024**3, 2)
+
+
+def report(res: dict) -> str:
+    full, inc, bare, c = res["full"], res["incremental"], res["bare"], res["counts"]
+    ingest_s = full["steps"].get("report_tables", float("nan"))
+    ratio = bare["seconds"] / ingest_s
+    rows = c["rows_read"]
+    ok = {
+        "full_s": full["wall"] <= TARGETS["full_s"],
+        "full_peak_gib": gib(full["peak"]) <= TARGETS["full_peak_gib"],
+        "incremental_s": inc["wall"] <= TARGETS["incremental_s"],
+        "ingest_ratio": ratio >= TARGETS["ingest_ratio"],
+    }
+    mark = {True: "met", False: "MISSED"}
+    m = res["machine"]
+    lines = [
+        f"## {res['when']} · commit {m['commit']} · {res['label']}",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']};"
+        f" workers {res['workers']}.",
+        f"Data: {c['plans']} plans ({c['plan_tasks']} tasks), {c['workbooks']} workbooks, "
+        f"{rows:,} data rows read ({c['tips']:,} tips, {c['task_progress']:,} task-progress, "
+        f"{c['rows_quarantined']:,} quarantined).",
+        "",
+        "| stage | wall s | peak GiB | rows/s | target |",
+        "|---|---:|---:|---:|---|",
+        f"| bare read (fastexcel only) | {bare['seconds']:.1f} | {gib(bare['peak'])} | "
+        f"{bare['rows'] / bare['seconds']:,.0f} | floor |",
+        f"| full load | {full['wall']:.1f} | {gib(full['peak'])} | {rows / full['wall']:,.0f} | "
+        f"≤ 600 s {mark[ok['full_s']]}; ≤ 8 GiB {mark[ok['full_peak_gib']]} |",
+        f"| incremental load (1%: {res['changes']}) | {inc['wall']:.1f} | {gib(inc['peak'])} | "
+        f"– | ≤ 60 s {mark[ok['incremental_s']]} |",
+        f"| workbook ingestion (report_tables step, full load) | {ingest_s:.1f} | – | "
+        f"{rows / ingest_s:,.0f} | ratio to bare read {ratio:.2f}: ≥ 0.5 "
+        f"{mark[ok['ingest_ratio']]} |",
+        "",
+        "Steps, full load (s): "
+        + ", ".join(f"{k} {v}" for k, v in sorted(full["steps"].items(), key=lambda kv: -kv[1])),
+        "",
+        "Steps, incremental load (s): "
+        + ", ".join(f"{k} {v}" for k, v in sorted(inc["steps"].items(), key=lambda kv: -kv[1])),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("/tmp/plan389-national"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--generate", action="store_true", help="(re)generate the data first")
+    parser.add_argument("--label", default="national scale")
+    args = parser.parse_args()
+    env = os.environ | {"PLAN389_WORKERS": str(args.workers)}
+    data = args.data.resolve()
+    if args.generate or not (data / "raw" / "reports").exists():
+        shutil.rmtree(data, ignore_errors=True)
+        subprocess.run(
+            [PYTHON, "-m", "pipelines.cli", "sample-data", "--scale", "national", "--out",
+             str(data), "--workers", str(args.workers)],
+            check=True, cwd=REPO, env=env,
+        )  # fmt: skip
+    pristine = data.with_name(data.name + "-pristine")
+    if not pristine.exists():  # the incremental stage edits files: keep the generated set
+        shutil.copytree(data / "raw", pristine / "raw")
+    shutil.rmtree(data / "raw")
+    shutil.copytree(pristine / "raw", data / "raw")
+    reset(data)
+    res: dict = {"machine": machine(), "workers": args.workers, "label": args.label}
+    res["when"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print("bare read…", flush=True)
+    res["bare"] = bare_read(data, args.workers, env)
+    print(f"  {res['bare']['seconds']:.1f} s", flush=True)
+    print("full load…", flush=True)
+    res["full"] = load(data, env)
+    print(f"  {res['full']['wall']:.1f} s, peak {gib(res['full']['peak'])} GiB", flush=True)
+    res["counts"] = counts(data, env)
+    res["changes"] = ", ".join(f"{v} {k}" for k, v in change_one_percent(data).items())
+    print(f"incremental load ({res['changes']})…", flush=True)
+    res["incremental"] = load(data, env)
+    print(f"  {res['incremental']['wall']:.1f} s", flush=True)
+    text = report(res)
+    print(text)
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n\nAppended by `python bench/national.py`.\n\n")
+    with RESULTS.open("a", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Parsing many plans: a content-hash cache and a process pool.
+
+At national scale (~3,400 plans, 0.05–0.2 s each) parsing dominates a nightly run that changes
+a handful of files. A plan's parse depends only on its files' names and bytes and on the parser
+code, so results are cached under a key made of those: the SHA-256 of every module of
+`pipelines.plans` (no version number to forget to bump) and each file's name and SHA-256.
+Uncached plans are parsed in worker processes when there are enough of them to pay for the
+workers' start-up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import multiprocessing
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipelines.plans.assemble import ParsedPlan, PlanError, parse_plan
+from pipelines.plans.documents import DocumentText
+
+WORKERS_ENV = "PLAN389_WORKERS"
+MIN_GROUPS_PER_WORKER = 40  # below this a worker's start-up (~1 s) costs more than it saves
+
+Group = list[DocumentText]
+Outcome = ParsedPlan | PlanError
+
+
+def worker_count() -> int:
+    """Worker processes for CPU-bound parsing: PLAN389_WORKERS, else every core."""
+    value = os.environ.get(WORKERS_ENV, "")
+    return max(1, int(value)) if value.isdigit() else max(1, os.cpu_count() or 1)
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """SHA-256 over the source of every module that shapes a parse."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def group_key(group: Group) -> str:
+    digest = hashlib.sha256(parser_fingerprint().encode())
+    for doc in group:
+        digest.update(f"\0{doc.file_name}\0{doc.sha256}".encode())
+    return digest.hexdigest()
+
+
+def _without_text(outcome: Outcome) -> Outcome:
+    """The cached copy leaves out the documents' text: the run has it, and it is most of
+    the bytes."""
+    if isinstance(outcome, PlanError):
+        return outcome
+    docs = [(dataclasses.replace(d, text="", tables=[]), role) for d, role in outcome.documents]
+    return dataclasses.replace(outcome, documents=docs)
+
+
+def _with_documents(outcome: Outcome, group: Group) -> Outcome:
+    if isinstance(outcome, PlanError):
+        return outcome
+    by_name = {d.file_name: d for d in group}
+    docs = [(by_name[d.file_name], role) for d, role in outcome.documents]
+    return dataclasses.replace(outcome, documents=docs, parent_plan_id=None)
+
+
+def _parse(group: Group) -> Outcome:
+    try:
+        return parse_plan(group)
+    except PlanError as exc:
+        return exc
+
+
+def _parse_stripped(group: Group) -> Outcome:
+    return _without_text(_parse(group))
+
+
+class ParseCache:
+    """One pickle per plan under `folder`, written atomically (a killed run leaves at worst a
+    stray temp file, never a torn entry). Entries not used by a load are pruned after it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.pickle"
+
+    def get(self, key: str) -> Outcome | None:
+        try:
+            with self._path(key).open("rb") as handle:
+                value = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None  # missing, or unreadable (an older layout): parse again
+        return value if isinstance(value, ParsedPlan | PlanError) else None
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(_without_text(outcome), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._path(key))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def prune(self, keep: Iterable[str]) -> int:
+        """Delete entries (and temp files) not in `keep`; returns how many went."""
+        if not self.folder.exists():
+            return 0
+        wanted = {f"{k}.pickle" for k in keep}
+        stale = [p for p in self.folder.iterdir() if p.name not in wanted]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
+
+@dataclasses.dataclass
+class ParseStats:
+    parsed: int = 0
+    cached: int = 0
+
+
+def parse_groups(
+    groups: list[Group], cache: ParseCache | None = None, workers: int | None = None
+) -> tuple[list[Outcome], ParseStats]:
+    """Parse each group (a plan's files), in order; cached results are reused."""
+    keys = [group_key(g) for g in groups] if cache else []
+    outcomes: list[Outcome | None] = [None] * len(groups)
+    stats = ParseStats()
+    if cache:
+        for i, key in enumerate(keys):
+            hit = cache.get(key)
+            if hit is not None:
+                outcomes[i] = _with_documents(hit, groups[i])
+                stats.cached += 1
+    todo = [i for i, o in enumerate(outcomes) if o is None]
+    workers = min(workers or worker_count(), len(todo) // MIN_GROUPS_PER_WORKER)
+    if workers > 1:
+        # spawn, not fork: the caller (Dagster) runs threads, which fork does not copy safely
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunk = max(1, len(todo) // (workers * 8))
+            fresh = pool.map(_parse_stripped, [groups[i] for i in todo], chunksize=chunk)
+            for i, outcome in zip(todo, fresh, strict=True):
+                outcomes[i] = _with_documents(outcome, groups[i])
+    else:
+        for i in todo:
+            outcomes[i] = _parse(groups[i])
+    stats.parsed = len(todo)
+    if cache:
+        for i in todo:
+            cache.put(keys[i], outcomes[i])  # type: ignore[arg-type]
+        cache.prune(keys)
+    return [o for o in outcomes if o is not None], stats

@@ -1,0 +1,69 @@
+"""Per-plan documents: rewritten only when the plan's published rows change."""
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.outputs.batch import write_plan_documents
+
+MARTS = ("mart_plans", "mart_kpi_targets", "mart_ingestion_errors")
+CALLS: list[str] = []
+
+
+def _writer(marts: Path, plan_id: str, year: int, out: Path, now: datetime) -> None:
+    CALLS.append(plan_id)
+    rows = pl.read_parquet(marts / "mart_kpi_targets.parquet").filter(pl.col("plan_id") == plan_id)
+    out.write_text(f"{plan_id} {year} {rows['value'].to_list()}")
+
+
+def _publish(marts: Path, kpis: dict[str, list[int]], errors: list[str]) -> None:
+    marts.mkdir(exist_ok=True)
+    pl.DataFrame({"plan_id": list(kpis)}).write_parquet(marts / "mart_plans.parquet")
+    pl.DataFrame(
+        {
+            "plan_id": [p for p, vs in kpis.items() for _ in vs],
+            "value": [v for vs in kpis.values() for v in vs],
+        }
+    ).write_parquet(marts / "mart_kpi_targets.parquet")
+    pl.DataFrame({"file_name": errors}, schema={"file_name": pl.String}).write_parquet(
+        marts / "mart_ingestion_errors.parquet"
+    )
+
+
+def _run(marts: Path, out: Path, previous: Path, years: dict[str, int]):
+    CALLS.clear()
+    return write_plan_documents(
+        _writer, marts, out, previous, years, lambda p, y: f"{p}_{y}.txt", MARTS
+    )
+
+
+def test_only_changed_plans_are_written_again(tmp_path: Path):
+    marts = tmp_path / "marts"
+    years = {"a": 2026, "b": 2026, "c": 2026}
+    _publish(marts, {"a": [1, 2], "b": [3], "c": [4]}, [])
+    first = _run(marts, tmp_path / "v1", tmp_path / "none", years)
+    assert first.written == ["a_2026.txt", "b_2026.txt", "c_2026.txt"] and not first.reused
+
+    _publish(marts, {"a": [1, 2], "b": [3, 5], "c": [4]}, [])  # b's rows changed
+    second = _run(marts, tmp_path / "v2", tmp_path / "v1", years)
+    assert second.written == ["b_2026.txt"] and CALLS == ["b"]
+    assert second.reused == ["a_2026.txt", "c_2026.txt"]
+    assert (tmp_path / "v2" / "b_2026.txt").read_text() == "b 2026 [3, 5]"
+    assert (tmp_path / "v2" / "a_2026.txt").read_text() == "a 2026 [1, 2]"
+
+    third = _run(marts, tmp_path / "v3", tmp_path / "v2", years | {"c": 2027})  # c's year moved
+    assert third.written == ["c_2027.txt"]
+
+    _publish(marts, {"a": [1, 2], "b": [3, 5], "c": [4]}, ["x.xlsx"])  # rows of no plan: all
+    fourth = _run(marts, tmp_path / "v4", tmp_path / "v3", years | {"c": 2027})
+    assert fourth.written == ["a_2026.txt", "b_2026.txt", "c_2027.txt"]
+
+
+def test_a_missing_previous_file_is_written_again(tmp_path: Path):
+    marts = tmp_path / "marts"
+    _publish(marts, {"a": [1]}, [])
+    _run(marts, tmp_path / "v1", tmp_path / "none", {"a": 2026})
+    (tmp_path / "v1" / "a_2026.txt").unlink()
+    again = _run(marts, tmp_path / "v2", tmp_path / "v1", {"a": 2026})
+    assert again.written == ["a_2026.txt"]
