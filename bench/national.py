@@ -25,7 +25,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -164,8 +164,8 @@ def counts(data: Path, env: dict[str, str]) -> dict:
 
 
 def change_one_percent(data: Path, seed: int = 8) -> dict:
-    """Edit 0.5% of the workbooks (a note in a data row) and add 0.5% as new submissions
-    (another period's copy), and touch 1% of the plan files (a line appended)."""
+    """Edit 0.5% of the workbooks (a note in a data row), add 0.5% as resubmissions (a later
+    Ngày báo cáo and a note), and touch 1% of the plan files (a line appended)."""
     from openpyxl import load_workbook
 
     rng = random.Random(seed)
@@ -177,8 +177,14 @@ def change_one_percent(data: Path, seed: int = 8) -> dict:
         ws = wb[wb.sheetnames[-1]]
         ws.cell(ws.max_row, ws.max_column + 1).value = "Đã rà soát lại số liệu"
         wb.save(path)
-    for path in picked[half:]:
-        shutil.copy2(path, path.with_name(path.stem + "__bo-sung.xlsx"))
+    for path in picked[half:]:  # a corrected report, signed a week later: supersedes the first
+        wb = load_workbook(path)
+        for label, value in wb["ThongTin"].iter_rows(max_col=2):
+            if label.value == "Ngày báo cáo" and isinstance(value.value, datetime):
+                value.value += timedelta(days=7)
+        ws = wb[wb.sheetnames[-1]]
+        ws.cell(ws.max_row, ws.max_column + 1).value = "Báo cáo bổ sung"
+        wb.save(path.with_name(path.stem + "__bo-sung.xlsx"))
     plans = sorted((data / "raw" / "plans").rglob("*.txt"))
     touched = rng.sample(plans, max(1, len(plans) // 100))
     for path in touched:

@@ -25,7 +25,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.outputs.report_data import read_mart_file
+from pipelines.outputs.report_data import (
+    INGESTION_ERRORS_MART,
+    ingestion_errors_of,
+    read_mart_file,
+)
 
 DIGESTS = ".digests.json"
 MIN_JOBS_FOR_WORKERS = 64  # fewer: a worker's start-up (~3 s) costs more than it saves
@@ -52,6 +56,12 @@ def plan_digests(marts_dir: Path, plan_years: dict[str, int], marts: tuple[str, 
         if not path.is_file():
             continue
         frame = read_mart_file(path)
+        if mart == INGESTION_ERRORS_MART:  # each plan shows its own files and those of none
+            plan_ids = tuple(read_mart_file(marts_dir / "mart_plans.parquet")["plan_id"])
+            for plan_id, digest in per_plan.items():
+                own = ingestion_errors_of(frame, plan_id, plan_ids)
+                digest.update(mart.encode() + _row_bytes(own.hash_rows(seed=0)))
+            continue
         if "plan_id" not in frame.columns:
             shared = _row_bytes(frame.hash_rows(seed=0))
             for digest in per_plan.values():

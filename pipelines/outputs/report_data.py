@@ -21,6 +21,7 @@ from pipelines.reports.spec import FIELDS, METRIC_LABELS, TASK_STATUSES
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ENFORCEMENT_MART = "mart_enforcement_by_field"
+INGESTION_ERRORS_MART = "mart_ingestion_errors"
 REQUIRED_MARTS = (
     "mart_plans",
     "mart_plan_tasks",
@@ -30,7 +31,7 @@ REQUIRED_MARTS = (
     "mart_tipoffs_monthly",
     "mart_reporting_compliance",
     "mart_quarantine",
-    "mart_ingestion_errors",
+    INGESTION_ERRORS_MART,
 )
 QUARANTINE_DETAIL_ROWS = 200
 
@@ -88,8 +89,8 @@ def load_report_data(
         enforcement=enforcement,
         compliance=_compliance(of_year["mart_reporting_compliance"]),
         quarantine=_quarantine(of_plan["mart_quarantine"], year),
-        ingestion_errors=_ingestion_errors(
-            marts["mart_ingestion_errors"], plan_id, tuple(marts["mart_plans"]["plan_id"])
+        ingestion_errors=ingestion_errors_of(
+            marts[INGESTION_ERRORS_MART], plan_id, tuple(marts["mart_plans"]["plan_id"])
         ),
     )
 
@@ -217,7 +218,7 @@ def _quarantine(quarantine: pl.DataFrame, year: int) -> pl.DataFrame:
     )
 
 
-def _ingestion_errors(
+def ingestion_errors_of(
     errors: pl.DataFrame, plan_id: str, plan_ids: tuple[str, ...]
 ) -> pl.DataFrame:
     """The plan's rejected files, plus those naming no plan (they may be its agencies')."""

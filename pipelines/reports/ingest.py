@@ -91,7 +91,8 @@ class WorkbookResult:
     modified_at: datetime
     info: WorkbookInfo | None = None
     error: str | None = None
-    rows: dict[str, list[dict]] = field(default_factory=dict)  # table → loaded rows
+    # table → loaded rows: dicts when read now, a frame when taken from the last load
+    rows: dict[str, list[dict] | pl.DataFrame] = field(default_factory=dict)
     quarantine: list[dict] = field(default_factory=list)
     counts: list[SheetCount] = field(default_factory=list)
 

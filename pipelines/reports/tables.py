@@ -144,6 +144,7 @@ def build_report_tables(results: list[WorkbookResult]) -> ReportTables:
         accepted.append(r)
 
     replaced = _superseded(accepted)
+    segments: dict[str, list[pl.DataFrame]] = {name: [] for name in DATA_TABLES}
     for r in accepted:
         info = r.info
         assert info is not None
@@ -171,13 +172,23 @@ def build_report_tables(results: list[WorkbookResult]) -> ReportTables:
             }
         )
         for table in DATA_TABLES:
-            rows[table].extend(r.rows.get(table, []))
+            part = r.rows.get(table, [])
+            if isinstance(part, pl.DataFrame):  # a cached result: keep it columnar
+                cached = part.select(list(SCHEMAS[table])).cast(SCHEMAS[table])
+                segments[table] += [_frame(table, rows[table]), cached]
+                rows[table] = []
+            else:
+                rows[table].extend(part)
         rows["quarantine"].extend(r.quarantine)
         rows["report_sheet_counts"].extend(
             {"workbook_id": r.workbook_id, "file_name": r.file_name, **vars(c)} for c in r.counts
         )
-    frames = {
-        name: pl.DataFrame(items, schema=SCHEMAS[name], orient="row")
-        for name, items in rows.items()
-    }
+    frames = {name: _frame(name, items) for name, items in rows.items()}
+    for name, parts in segments.items():
+        if parts:  # rows in file order, whether read now or taken from the last load
+            frames[name] = pl.concat([*parts, frames[name]], rechunk=True)
     return ReportTables(frames)
+
+
+def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=SCHEMAS[name], orient="row")

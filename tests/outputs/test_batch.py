@@ -26,9 +26,10 @@ def _publish(marts: Path, kpis: dict[str, list[int]], errors: list[str]) -> None
             "value": [v for vs in kpis.values() for v in vs],
         }
     ).write_parquet(marts / "mart_kpi_targets.parquet")
-    pl.DataFrame({"file_name": errors}, schema={"file_name": pl.String}).write_parquet(
-        marts / "mart_ingestion_errors.parquet"
-    )
+    pl.DataFrame(
+        {"source_domain": "reports", "file_name": errors, "reason": "zip hỏng"},
+        schema={"source_domain": pl.String, "file_name": pl.String, "reason": pl.String},
+    ).write_parquet(marts / "mart_ingestion_errors.parquet")
 
 
 def _run(marts: Path, out: Path, previous: Path, years: dict[str, int]):
@@ -58,6 +59,11 @@ def test_only_changed_plans_are_written_again(tmp_path: Path):
     _publish(marts, {"a": [1, 2], "b": [3, 5], "c": [4]}, ["x.xlsx"])  # rows of no plan: all
     fourth = _run(marts, tmp_path / "v4", tmp_path / "v3", years | {"c": 2027})
     assert fourth.written == ["a_2026.txt", "b_2026.txt", "c_2027.txt"]
+
+    # a rejected file naming one plan is shown in that plan's report only
+    _publish(marts, {"a": [1, 2], "b": [3, 5], "c": [4]}, ["x.xlsx", "b__so-y-te.xlsx"])
+    fifth = _run(marts, tmp_path / "v5", tmp_path / "v4", years | {"c": 2027})
+    assert fifth.written == ["b_2026.txt"]
 
 
 def test_a_missing_previous_file_is_written_again(tmp_path: Path):
