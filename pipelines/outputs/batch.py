@@ -2,8 +2,8 @@
 
 A report or dashboard page takes ~0.3 s to write, so at national scale (~3,400 plans) writing all
 of them every night would take longer than the whole load. Each document is keyed by a digest of
-what it is drawn from: the plan's rows in every published mart (and the rows of no plan, such as
-unreadable files), the year, and the source of `pipelines.outputs`. A document whose digest
+what it is drawn from (`report_data.plan_rows` of every mart it reads), the year, and the source
+of `pipelines.outputs`. A document whose digest
 matches the one written last time is hard-linked from the previous folder instead of written;
 the others are written by worker processes. Digests live in `.digests.json` in the folder.
 """
@@ -13,26 +13,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import struct
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.outputs.report_data import (
-    INGESTION_ERRORS_MART,
-    ingestion_errors_of,
-    read_mart_file,
-)
+from pipelines.outputs.report_data import plan_rows
+from pipelines.parallel import map_in_processes
 
 DIGESTS = ".digests.json"
-MIN_JOBS_FOR_WORKERS = 64  # fewer: a worker's start-up (~3 s) costs more than it saves
+DOCS_PER_JOB = 8
+MIN_JOBS_FOR_WORKERS = 8  # fewer documents (< 57): a worker's start-up costs more than it saves
 
 Writer = Callable[[Path, str, int, Path, datetime], object]  # marts, plan, year, out, now
 
@@ -52,29 +48,11 @@ def plan_digests(marts_dir: Path, plan_years: dict[str, int], marts: tuple[str, 
     for plan_id, year in plan_years.items():
         per_plan[plan_id] = hashlib.sha256(f"{_code_fingerprint()}|{plan_id}|{year}".encode())
     for mart in marts:
-        path = marts_dir / f"{mart}.parquet"
-        if not path.is_file():
+        if not (marts_dir / f"{mart}.parquet").is_file():
             continue
-        frame = read_mart_file(path)
-        if mart == INGESTION_ERRORS_MART:  # each plan shows its own files and those of none
-            plan_ids = tuple(read_mart_file(marts_dir / "mart_plans.parquet")["plan_id"])
-            for plan_id, digest in per_plan.items():
-                own = ingestion_errors_of(frame, plan_id, plan_ids)
-                digest.update(mart.encode() + _row_bytes(own.hash_rows(seed=0)))
-            continue
-        if "plan_id" not in frame.columns:
-            shared = _row_bytes(frame.hash_rows(seed=0))
-            for digest in per_plan.values():
-                digest.update(shared)
-            continue
-        hashed = frame.select("plan_id").with_columns(row=frame.hash_rows(seed=0))
-        parts = hashed.partition_by("plan_id", as_dict=True)
-        unowned = _row_bytes(parts.get((None,), hashed.clear())["row"])
         for plan_id, digest in per_plan.items():
-            part = parts.get((plan_id,))
-            digest.update(mart.encode())
-            digest.update(b"" if part is None else _row_bytes(part["row"]))
-            digest.update(unowned)
+            rows = plan_rows(marts_dir, mart, plan_id)
+            digest.update(mart.encode() + _row_bytes(rows.hash_rows(seed=0)))
     return {plan_id: digest.hexdigest() for plan_id, digest in per_plan.items()}
 
 
@@ -124,13 +102,12 @@ def write_plan_documents(
         else:
             todo.append((plan_id, year, staging / file_name))
     now = datetime.now().astimezone()
-    chunks = [todo[i :: max(1, workers * 8)] for i in range(max(1, workers * 8))]
-    jobs = [(writer, marts_dir, chunk, now) for chunk in chunks if chunk]
-    if workers > 1 and len(todo) >= MIN_JOBS_FOR_WORKERS:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            written = [n for names in pool.map(_write_chunk, jobs) for n in names]
-    else:
-        written = [n for job in jobs for n in _write_chunk(job)]
+    jobs = [
+        (writer, marts_dir, todo[i : i + DOCS_PER_JOB], now)
+        for i in range(0, len(todo), DOCS_PER_JOB)
+    ]
+    done = map_in_processes(_write_chunk, jobs, workers, MIN_JOBS_FOR_WORKERS)
+    written = [n for names in done for n in names]
     (staging / DIGESTS).write_text(json.dumps(digests, indent=0, sort_keys=True))
     return BatchResult(sorted(written), sorted(reused))
 

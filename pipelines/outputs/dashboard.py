@@ -20,8 +20,7 @@ import polars as pl
 
 from pipelines.outputs.batch import write_plan_documents
 from pipelines.outputs.report_data import (
-    ENFORCEMENT_MART,
-    REQUIRED_MARTS,
+    DOCUMENT_MARTS,
     mart_of_plan,
     read_mart_file,
 )
@@ -95,9 +94,6 @@ window.plan389ChartDone = function (id) {
   }
 };
 """
-
-
-DASHBOARD_MARTS = (*REQUIRED_MARTS, ENFORCEMENT_MART)
 
 
 def _read(marts_dir: Path, mart: str) -> pl.DataFrame:
@@ -463,7 +459,7 @@ def write_dashboards(
         previous or out_dir,
         {plan["plan_id"]: year for plan in plans},
         lambda plan_id, _: f"{plan_id}.html",
-        DASHBOARD_MARTS,
+        DOCUMENT_MARTS,
         workers,
     )
     written = [out_dir / f"{plan['plan_id']}.html" for plan in plans]

@@ -33,6 +33,7 @@ REQUIRED_MARTS = (
     "mart_quarantine",
     INGESTION_ERRORS_MART,
 )
+DOCUMENT_MARTS = (*REQUIRED_MARTS, ENFORCEMENT_MART)  # what a plan's report and dashboard show
 QUARANTINE_DETAIL_ROWS = 200
 
 
@@ -69,7 +70,7 @@ def load_report_data(
     """Read the published marts for `plan_id` and `year`; raise ReportError when impossible."""
     marts = _read_marts(Path(marts_dir))
     plan = _plan_row(marts["mart_plans"], plan_id)
-    of_plan = {m: mart_of_plan(Path(marts_dir) / f"{m}.parquet", plan_id) for m in REQUIRED_MARTS}
+    of_plan = {m: plan_rows(Path(marts_dir), m, plan_id) for m in REQUIRED_MARTS}
     of_year = {name: _of_year(df, year) for name, df in of_plan.items()}
     enforcement = _read_enforcement(Path(marts_dir), plan_id, year)
     _require_data(of_plan, of_year, enforcement, plan_id, year)
@@ -89,9 +90,7 @@ def load_report_data(
         enforcement=enforcement,
         compliance=_compliance(of_year["mart_reporting_compliance"]),
         quarantine=_quarantine(of_plan["mart_quarantine"], year),
-        ingestion_errors=ingestion_errors_of(
-            marts[INGESTION_ERRORS_MART], plan_id, tuple(marts["mart_plans"]["plan_id"])
-        ),
+        ingestion_errors=of_plan[INGESTION_ERRORS_MART],
     )
 
 
@@ -100,11 +99,30 @@ def _parquet(path: str, mtime_ns: int, size: int) -> pl.DataFrame:
     return pl.read_parquet(path)
 
 
+def _version(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
 def read_mart_file(path: Path) -> pl.DataFrame:
     """A published Parquet file, read once per version: a run writes thousands of reports and
     dashboards from the same marts (frames are immutable, so sharing them is safe)."""
-    stat = path.stat()
-    return _parquet(str(path), stat.st_mtime_ns, stat.st_size)
+    return _parquet(*_version(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _plan_ids(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    return tuple(_parquet(path, mtime_ns, size)["plan_id"])
+
+
+def plan_rows(marts_dir: Path, mart: str, plan_id: str) -> pl.DataFrame:
+    """The rows of a published mart that a plan's report and dashboard are drawn from: the
+    plan's own; of the rejected files, those naming the plan or no plan at all."""
+    path = marts_dir / f"{mart}.parquet"
+    if mart == INGESTION_ERRORS_MART:
+        plan_ids = _plan_ids(*_version(marts_dir / "mart_plans.parquet"))
+        return ingestion_errors_of(read_mart_file(path), plan_id, plan_ids)
+    return mart_of_plan(path, plan_id)
 
 
 @functools.lru_cache(maxsize=64)
@@ -120,8 +138,7 @@ def mart_of_plan(path: Path, plan_id: str) -> pl.DataFrame:
     frame = read_mart_file(path)
     if "plan_id" not in frame.columns:
         return frame
-    stat = path.stat()
-    return _partitions(str(path), stat.st_mtime_ns, stat.st_size).get(plan_id, frame.clear())
+    return _partitions(*_version(path)).get(plan_id, frame.clear())
 
 
 def _read_marts(marts_dir: Path) -> dict[str, pl.DataFrame]:

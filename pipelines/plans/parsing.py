@@ -13,28 +13,20 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import multiprocessing
 import os
 import pickle
 import tempfile
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from pipelines.parallel import map_in_processes, worker_count
 from pipelines.plans.assemble import ParsedPlan, PlanError, parse_plan
 from pipelines.plans.documents import DocumentText
 
-WORKERS_ENV = "PLAN389_WORKERS"
-MIN_GROUPS_PER_WORKER = 40  # below this a worker's start-up (~1 s) costs more than it saves
+MIN_PLANS_FOR_WORKERS = 80
 
 Group = list[DocumentText]
 Outcome = ParsedPlan | PlanError
-
-
-def worker_count() -> int:
-    """Worker processes for CPU-bound parsing: PLAN389_WORKERS, else every core."""
-    value = os.environ.get(WORKERS_ENV, "")
-    return max(1, int(value)) if value.isdigit() else max(1, os.cpu_count() or 1)
 
 
 @functools.cache
@@ -72,15 +64,12 @@ def _with_documents(outcome: Outcome, group: Group) -> Outcome:
     return dataclasses.replace(outcome, documents=docs, parent_plan_id=None)
 
 
-def _parse(group: Group) -> Outcome:
+def _parse_stripped(group: Group) -> Outcome:
+    """Parse in a worker; the text goes back without the documents (the caller has them)."""
     try:
-        return parse_plan(group)
+        return _without_text(parse_plan(group))
     except PlanError as exc:
         return exc
-
-
-def _parse_stripped(group: Group) -> Outcome:
-    return _without_text(_parse(group))
 
 
 class ParseCache:
@@ -143,18 +132,13 @@ def parse_groups(
                 outcomes[i] = _with_documents(hit, groups[i])
                 stats.cached += 1
     todo = [i for i, o in enumerate(outcomes) if o is None]
-    workers = min(workers or worker_count(), len(todo) // MIN_GROUPS_PER_WORKER)
-    if workers > 1:
-        # spawn, not fork: the caller (Dagster) runs threads, which fork does not copy safely
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            chunk = max(1, len(todo) // (workers * 8))
-            fresh = pool.map(_parse_stripped, [groups[i] for i in todo], chunksize=chunk)
-            for i, outcome in zip(todo, fresh, strict=True):
-                outcomes[i] = _with_documents(outcome, groups[i])
-    else:
-        for i in todo:
-            outcomes[i] = _parse(groups[i])
+    workers = workers or worker_count()
+    chunk = max(1, len(todo) // (workers * 8))
+    fresh = map_in_processes(
+        _parse_stripped, [groups[i] for i in todo], workers, MIN_PLANS_FOR_WORKERS, chunk
+    )
+    for i, outcome in zip(todo, fresh, strict=True):
+        outcomes[i] = _with_documents(outcome, groups[i])
     stats.parsed = len(todo)
     if cache:
         for i in todo:

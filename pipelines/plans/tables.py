@@ -252,7 +252,7 @@ def validate_plans(plan_rows: dict[str, dict[str, list[dict]]]) -> dict[str, lis
             continue
         except pandera.errors.SchemaErrors as exc:
             cases = exc.failure_cases
-        if cases["index"].null_count() if "index" in cases.columns else True:
+        if "index" not in cases.columns or cases["index"].null_count():  # not about one row
             return {pid: found for pid, rows in plan_rows.items() if (found := _validate(rows))}
         by_plan = cases.with_columns(
             pl.Series("plan", [owners[i] for i in cases["index"].to_list()])

@@ -127,17 +127,8 @@ def _key_chars(ch: str) -> str:
 def _keyed(text: str) -> tuple[str, list[int]]:
     """Alphanumeric-only folded key of `text` and, per key char, its index in `text`."""
     table = {ch: _key_chars(ch) for ch in set(text)}
-    if all(len(k) <= 1 for k in table.values()):  # the usual case: one pass in C, one listcomp
-        key = text.translate({ord(ch): k for ch, k in table.items()})
-        keep = {ch for ch, k in table.items() if k}
-        return key, [i for i, ch in enumerate(text) if ch in keep]
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if k := table[ch]:
-            chars.append(k)
-            index.extend([i] * len(k))
-    return "".join(chars), index
+    key = text.translate({ord(ch): k for ch, k in table.items()})
+    return key, [i for i, ch in enumerate(text) for _ in table[ch]]
 
 
 def _task_spans(

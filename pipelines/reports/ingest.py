@@ -273,12 +273,11 @@ def _finish_sheet(sheet: _PendingSheet, schema_problems: list[CellProblem]) -> N
 
 
 def _read_workbook(
-    path: Path, name: str, ctx: PlanContext, hasher: Pseudonymizer, data: bytes | None = None
+    path: Path, name: str, sha256: str, ctx: PlanContext, hasher: Pseudonymizer
 ) -> tuple[WorkbookResult, list[_PendingSheet]]:
-    data = path.read_bytes() if data is None else data
     result = WorkbookResult(
         file_name=name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         modified_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None),
     )
     try:
@@ -296,11 +295,11 @@ def _read_workbook(
 
 
 def ingest_workbooks(
-    items: list[tuple[Path, str]], ctx: PlanContext, hasher: Pseudonymizer
+    items: list[tuple[Path, str, str]], ctx: PlanContext, hasher: Pseudonymizer
 ) -> list[WorkbookResult]:
-    """(path, name) pairs → results: every file read and parsed, then every sheet kind
-    validated in one pandera pass."""
-    read = [_read_workbook(path, name, ctx, hasher) for path, name in items]
+    """(path, name, sha256 of its bytes) → results: every file read and parsed, then every
+    sheet kind validated in one pandera pass."""
+    read = [_read_workbook(path, name, sha, ctx, hasher) for path, name, sha in items]
     sheets = [sheet for _, pending in read for sheet in pending]
     for spec in DATA_SHEETS:
         of_kind = [sheet for sheet in sheets if sheet.table.spec is spec]
@@ -312,4 +311,5 @@ def ingest_workbooks(
 def ingest_workbook(
     path: Path, name: str, ctx: PlanContext, hasher: Pseudonymizer
 ) -> WorkbookResult:
-    return ingest_workbooks([(path, name)], ctx, hasher)[0]
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return ingest_workbooks([(path, name, sha256)], ctx, hasher)[0]

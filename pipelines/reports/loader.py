@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.parallel import map_in_processes
 from pipelines.plans.loader import plan_files
 from pipelines.reports.ingest import PlanContext, WorkbookResult, ingest_workbooks
 from pipelines.reports.privacy import Pseudonymizer
@@ -22,10 +21,10 @@ def _mtime(path: Path) -> datetime:
 
 
 CHUNK = 64  # workbooks per task: one pandera pass per sheet kind per chunk
-MIN_FILES_FOR_WORKERS = 200  # fewer than this: a worker's start-up (~3 s) is not worth it
+MIN_CHUNKS_FOR_WORKERS = 4  # more than 192 files: worth starting workers
 
 
-def _ingest_chunk(job: tuple[list[tuple[Path, str]], PlanContext, Pseudonymizer]):
+def _ingest_chunk(job: tuple[list[tuple[Path, str, str]], PlanContext, Pseudonymizer]):
     return ingest_workbooks(*job)
 
 
@@ -42,7 +41,7 @@ def ingest_files(
     Files not in the cache are read in chunks, across `workers` processes when there are many.
     """
     results: list[WorkbookResult | None] = []
-    todo: list[tuple[int, Path, str]] = []
+    todo: list[tuple[int, Path, str, str]] = []  # position, path, name, sha256
     for path in paths:
         name = path.relative_to(root).as_posix() if root else path.name
         try:
@@ -55,19 +54,13 @@ def ingest_files(
         if cached is not None:  # same bytes as already loaded: not read or validated again
             results.append(dataclasses.replace(cached, file_name=name, modified_at=_mtime(path)))
             continue
-        todo.append((len(results), path, name))
+        todo.append((len(results), path, name, digest))
         results.append(None)
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    jobs = [([(path, name) for _, path, name in chunk], ctx, hasher) for chunk in chunks]
-    if workers > 1 and len(todo) >= MIN_FILES_FOR_WORKERS:
-        # spawn: polars' thread pool in this process does not survive a fork
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            done = list(pool.map(_ingest_chunk, jobs))
-    else:
-        done = [_ingest_chunk(job) for job in jobs]
+    jobs = [([item[1:] for item in chunk], ctx, hasher) for chunk in chunks]
+    done = map_in_processes(_ingest_chunk, jobs, workers, MIN_CHUNKS_FOR_WORKERS)
     for chunk, chunk_results in zip(chunks, done, strict=True):
-        for (position, _, _), result in zip(chunk, chunk_results, strict=True):
+        for (position, *_), result in zip(chunk, chunk_results, strict=True):
             results[position] = result
     return [r for r in results if r is not None], len(todo)
 

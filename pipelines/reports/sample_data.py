@@ -10,17 +10,16 @@ added and a larger roster (more provinces, more periods) is a matter of paramete
 from __future__ import annotations
 
 import io
-import multiprocessing
 import random
 import re
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from pipelines.parallel import map_in_processes
 from pipelines.plans.loader import load_plan_folder
 from pipelines.plans.text import fold
 from pipelines.reports import sample_rows as sr
@@ -471,12 +470,7 @@ def generate_sample_reports(
     subs = demo_submissions(contexts, seed, opts)
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(s, by_plan[s.plan_id], seed, opts, out_dir) for s in subs]
-    if workers > 1 and len(jobs) > 100:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            written = list(pool.map(_write_worker, jobs, chunksize=32))
-    else:
-        written = [_write_worker(job) for job in jobs]
+    written = map_in_processes(_write_worker, jobs, workers, min_jobs=100, chunksize=32)
     files = tuple(w[0] for w in written)
     reported = {(s.plan_id, s.agency_id) for s in subs}
 

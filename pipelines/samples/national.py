@@ -77,7 +77,7 @@ def generate_national(
     manifest = {
         "options": asdict(opts),
         "plan_files": plan_files,
-        "plans": len({f.plan_id for f in reports.files} | set()),
+        "plans": len({f.plan_id for f in reports.files}),
         "workbooks": len(reports.files),
         "tip_rows": reports.tip_rows,
         "task_progress_rows": reports.progress_rows,

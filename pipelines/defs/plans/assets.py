@@ -6,8 +6,8 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.metadata import frame_metadata, markdown_preview
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
+from pipelines.parallel import worker_count
 from pipelines.plans.loader import load_plan_folder
-from pipelines.plans.parsing import worker_count
 from pipelines.plans.tables import SCHEMAS
 from pipelines.warehouse.locking import warehouse_connection
 from pipelines.warehouse.tables import replace_tables

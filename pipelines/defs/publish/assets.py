@@ -9,9 +9,10 @@ import polars as pl
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.defs.warehouse.assets import mart_keys
 from pipelines.outputs.batch import write_plan_documents
-from pipelines.outputs.dashboard import DASHBOARD_MARTS, write_dashboards
+from pipelines.outputs.dashboard import write_dashboards
 from pipelines.outputs.excel_report import write_plan_report
-from pipelines.plans.parsing import worker_count
+from pipelines.outputs.report_data import DOCUMENT_MARTS
+from pipelines.parallel import worker_count
 from pipelines.warehouse.publish import publish_marts
 
 OWNER = "team:plan389-data"
@@ -94,7 +95,7 @@ def official_reports(
         _recover(marts / "reports"),
         _report_years(marts),
         lambda plan_id, year: f"{plan_id}_{year}.xlsx",
-        DASHBOARD_MARTS,
+        DOCUMENT_MARTS,
         worker_count(),
     )
     context.log.info(

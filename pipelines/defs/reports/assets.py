@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.metadata import frame_metadata, markdown_preview
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
-from pipelines.plans.parsing import worker_count
+from pipelines.parallel import worker_count
 from pipelines.reports.incremental import (
     PARSER_VERSION,
     STATE_SCHEMA,
