@@ -19,7 +19,6 @@ from pipelines.outputs.dashboard import (
     write_dashboards,
     write_plotly_bundle,
 )
-from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -38,16 +37,8 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def marts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipelines.run import run_all
-
-    data = tmp_path_factory.mktemp("dashboard") / "data"
-    shutil.copytree(REPO_ROOT / "data" / "raw", data / "raw")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PLAN389_DATA_DIR", str(data))
-        mp.setenv("PLAN389_PII_KEY", "test-key")
-        assert run_all(echo=lambda _line: None) == 0
-    return data / "marts"
+def marts_dir(bundled_marts: Path) -> Path:
+    return bundled_marts
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +16,6 @@ from openpyxl import Workbook, load_workbook
 
 from pipelines.outputs.excel_report import set_value, write_plan_report
 from pipelines.outputs.report_data import METRIC_LABELS, ReportError, load_report_data
-from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.e2e  # the module fixture runs the whole asset graph (~60 s) or reuses it
 
@@ -44,58 +42,12 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+def built(bundled_marts: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("excel_report")
-    marts = _cached_marts(request.config, root)
-    path = write_plan_report(marts, PLAN, YEAR, root / "report.xlsx", generated_at=GENERATED_AT)
-    return Built(marts, path, root)
-
-
-def _cached_marts(config: pytest.Config, root: Path) -> Path:
-    """Marts of a real run on the bundled data, reused while nothing they depend on changed.
-
-    The key covers the raw data, the pipeline and dbt code, the lock file and today's date (the
-    marts' as-of date), so a reused copy is what a new run would publish; a miss runs the
-    whole asset graph (~60 s) and keeps its Parquet files in pytest's cache.
-    """
-    cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
-    if cache is None:
-        return _run_pipeline(root)
-    name = f"plan389-marts-{_inputs_key()[:16]}"
-    target = cache.mkdir(name)
-    if not (target / "complete").exists():
-        for old in target.parent.glob("plan389-marts-*"):
-            if old != target:
-                shutil.rmtree(old, ignore_errors=True)
-        for src in _run_pipeline(root).glob("*.parquet"):
-            shutil.copy(src, target / src.name)
-        (target / "complete").touch()
-    return target
-
-
-def _run_pipeline(root: Path) -> Path:
-    from pipelines.run import run_all
-
-    shutil.copytree(REPO_ROOT / "data" / "raw", root / "data" / "raw")
-    lines: list[str] = []
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PLAN389_DATA_DIR", str(root / "data"))
-        mp.setenv("PLAN389_PII_KEY", "test-key")
-        assert run_all(echo=lines.append) == 0, "\n".join(lines)
-    return root / "data" / "marts"
-
-
-def _inputs_key() -> str:
-    digest = hashlib.sha256(date.today().isoformat().encode())
-    skip = {"__pycache__", "target", "logs", "dbt_packages"}
-    for top in ("data/raw", "pipelines", "dbt_project", "requirements.lock", "pyproject.toml"):
-        base = REPO_ROOT / top
-        files = [base] if base.is_file() else sorted(base.rglob("*"))
-        for path in files:
-            rel = path.relative_to(REPO_ROOT)
-            if path.is_file() and not skip.intersection(rel.parts):
-                digest.update(str(rel).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    path = write_plan_report(
+        bundled_marts, PLAN, YEAR, root / "report.xlsx", generated_at=GENERATED_AT
+    )
+    return Built(bundled_marts, path, root)
 
 
 def _marts_copy(built: Built, name: str, without: tuple[str, ...] = ()) -> Path:
