@@ -351,22 +351,6 @@ def leftovers(marts: Path) -> list[str]:
     )
 
 
-def prepare_manifest_if_stale() -> None:
-    """dbt parse (what `plan389 run` starts with, ~10 s), unless the manifest is newer than
-    every file of the dbt project; the loads below then skip it."""
-    from pipelines.defs.warehouse.project import dbt_project, prepare_manifest
-
-    root = Path(dbt_project.project_dir)
-    newest = max(
-        p.stat().st_mtime
-        for p in root.rglob("*")
-        if p.is_file() and p.relative_to(root).parts[0] not in ("target", "logs", "dbt_packages")
-    )
-    manifest = Path(dbt_project.manifest_path)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        prepare_manifest()
-
-
 def copy_raw(target: Path) -> Path:
     shutil.copytree(REPO_ROOT / "data" / "raw", target / "raw")  # copy2: mtimes kept
     return target
@@ -565,10 +549,11 @@ class Faults:
 
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory: pytest.TempPathFactory) -> Faults:
+    from pipelines.defs.warehouse.project import prepare_manifest
     from pipelines.plans.tables import SCHEMAS as PLAN_TABLES
     from pipelines.reports.tables import SCHEMAS as REPORT_TABLES
 
-    prepare_manifest_if_stale()
+    prepare_manifest()
     from pipelines.defs.warehouse.assets import mart_keys  # reads the manifest
 
     started = time.monotonic()

@@ -8,7 +8,9 @@ Totals are written as values too, so the file holds no formula at all.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -58,6 +60,8 @@ GREEN, RED, AMBER = (
 )
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# workbook → table cell look (header?, centred?, wrapped?, number format) → its style record
+_LINE_STYLES: weakref.WeakKeyDictionary[Workbook, dict[tuple, Any]] = weakref.WeakKeyDictionary()
 HEADER_ROW = 4  # title, subtitle, blank, then the first table's header: frozen on every sheet
 SEQ = "#"  # a column key: the row's number (STT)
 
@@ -162,16 +166,24 @@ def _line(
     ws: Worksheet, r: int, cols: Sequence[Col], values: list[Any], header: bool = False
 ) -> None:
     lines, j = 1, 1
+    styles = _LINE_STYLES.setdefault(ws.parent, {})
     for col, value in zip(cols, values, strict=True):
         cell = set_value(ws.cell(r, j), value)
-        cell.border = BORDER
-        if header:
-            cell.font, cell.fill = Font(bold=True), HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        key = (header, col.key == SEQ, col.wrap, col.fmt)
+        if key in styles:
+            # Setting a style looks it up in the workbook's style tables (hashing every
+            # attribute): most of a report's time. The same look is the same record.
+            cell._style = copy(styles[key])
         else:
-            centre = "center" if col.key == SEQ else None
-            cell.alignment = Alignment(horizontal=centre, vertical="top", wrap_text=col.wrap)
-            cell.number_format = col.fmt or "General"
+            cell.border = BORDER
+            if header:
+                cell.font, cell.fill = Font(bold=True), HEADER_FILL
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            else:
+                centre = "center" if col.key == SEQ else None
+                cell.alignment = Alignment(horizontal=centre, vertical="top", wrap_text=col.wrap)
+                cell.number_format = col.fmt or "General"
+            styles[key] = copy(cell._style)
         if col.wrap or header:
             width = sum(
                 ws.column_dimensions[get_column_letter(k)].width for k in range(j, j + col.span)

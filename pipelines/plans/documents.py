@@ -32,9 +32,10 @@ def file_format(path: Path) -> str | None:
     return TEXT_FORMATS.get(suffix) or BINARY_FORMATS.get(suffix)
 
 
-def read_document(path: Path, name: str | None = None) -> DocumentText:
-    """Read one plan file; raises DocumentError for empty, binary or unsupported files."""
-    data = path.read_bytes()
+def read_document(path: Path, name: str | None = None, data: bytes | None = None) -> DocumentText:
+    """Read one plan file (`data`: its bytes, when the caller has read them); raises
+    DocumentError for empty, binary or unsupported files."""
+    data = path.read_bytes() if data is None else data
     fmt = file_format(path)
     label = name or path.name
     if fmt is None:

@@ -72,9 +72,11 @@ def _parse_stripped(group: Group) -> Outcome:
         return exc
 
 
-class ParseCache:
-    """One pickle per plan under `folder`, written atomically (a killed run leaves at worst a
+class PickleCache:
+    """One pickle per entry under `folder`, written atomically (a killed run leaves at worst a
     stray temp file, never a torn entry). Entries not used by a load are pruned after it."""
+
+    kinds: tuple[type, ...] = (object,)  # what an entry may hold; anything else is a miss
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -82,34 +84,57 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.pickle"
 
-    def get(self, key: str) -> Outcome | None:
+    def get(self, key: str):
         try:
             with self._path(key).open("rb") as handle:
                 value = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            return None  # missing, or unreadable (an older layout): parse again
-        return value if isinstance(value, ParsedPlan | PlanError) else None
+            return None  # missing, or unreadable (an older layout): compute again
+        return value if isinstance(value, self.kinds) else None
 
-    def put(self, key: str, outcome: Outcome) -> None:
+    def put(self, key: str, value: object) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(_without_text(outcome), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self._path(key))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
     def prune(self, keep: Iterable[str]) -> int:
-        """Delete entries (and temp files) not in `keep`; returns how many went."""
+        """Delete entries (and temp files) not in `keep`; returns how many went. Folders
+        inside (another cache's) are left alone."""
         if not self.folder.exists():
             return 0
         wanted = {f"{k}.pickle" for k in keep}
-        stale = [p for p in self.folder.iterdir() if p.name not in wanted]
+        stale = [p for p in self.folder.iterdir() if p.name not in wanted and not p.is_dir()]
         for path in stale:
             path.unlink(missing_ok=True)
         return len(stale)
+
+
+class ParseCache(PickleCache):
+    """Parsed plans (or their errors) by `group_key`, without the documents' text."""
+
+    kinds = (ParsedPlan, PlanError)
+
+    def put(self, key: str, value: object) -> None:
+        super().put(key, _without_text(value))  # type: ignore[arg-type]
+
+
+class TextCache(PickleCache):
+    """Documents' normalised text (and tables) by `text_key`: an unchanged file is neither
+    extracted (.docx, .pdf) nor normalised again."""
+
+    kinds = (DocumentText,)
+
+
+def text_key(sha256: str, suffix: str) -> str:
+    return hashlib.sha256(
+        f"{parser_fingerprint()}\0{suffix.lower()}\0{sha256}".encode()
+    ).hexdigest()
 
 
 @dataclasses.dataclass

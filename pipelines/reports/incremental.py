@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.reports.ingest import PlanContext, SheetCount, WorkbookInfo, WorkbookResult
 from pipelines.reports.privacy import Pseudonymizer
-from pipelines.reports.tables import DATA_TABLES
+from pipelines.reports.tables import DATA_TABLES, SCHEMAS
 
 # Bump when reading, normalising or validation rules change: cached results become stale.
 PARSER_VERSION = "reports-1"
@@ -47,42 +47,50 @@ def _by_workbook(frame: pl.DataFrame) -> dict[str, list[dict]]:
     }
 
 
-def _frames_by_workbook(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    if frame.is_empty():
-        return {}
-    parts = frame.partition_by("workbook_id", as_dict=True, maintain_order=True)
-    return {key[0]: part for key, part in parts.items()}
+class ReportCache:
+    """The last load's results by SHA-256, rebuilt from its report tables.
 
+    A cached workbook's data rows are not split out of those tables: `build_report_tables`
+    takes them from `frames` in one join (a national load keeps ~1M of them; split per
+    workbook, or as dicts, rebuilding took longer than reading the changed files)."""
 
-def cached_results(frames: dict[str, pl.DataFrame]) -> dict[str, WorkbookResult]:
-    """SHA-256 → the workbook's result, rebuilt from the report tables of the last load.
-
-    Data rows stay polars frames (a national load keeps ~1M of them: as dicts, rebuilding them
-    took longer than reading the changed files)."""
-    data = {table: _frames_by_workbook(frames[table]) for table in DATA_TABLES}
-    quarantine = _by_workbook(frames["quarantine"])
-    counts = _by_workbook(frames["report_sheet_counts"])
-    results: dict[str, WorkbookResult] = {}
-    for book in frames["report_workbooks"].iter_rows(named=True):
-        wid = book["workbook_id"]
-        info = WorkbookInfo(**{k: book[k] for k in WorkbookInfo.__dataclass_fields__})
-        results[book["sha256"]] = WorkbookResult(
-            file_name=book["file_name"],
-            sha256=book["sha256"],
-            modified_at=book["file_modified_at"],
-            info=info,
-            rows={table: data[table][wid] for table in DATA_TABLES if wid in data[table]},
-            quarantine=quarantine.get(wid, []),
-            counts=[
-                SheetCount(c["sheet"], c["rows_read"], c["rows_loaded"], c["rows_quarantined"])
-                for c in counts.get(wid, [])
-            ],
-        )
-    for error in frames["report_ingestion_errors"].iter_rows(named=True):
-        # "identical to …" depends on the other files present, not on this file: re-decide it
-        if error["sha256"] and not error["reason"].startswith(_DUPLICATE_PREFIX):
-            results.setdefault(
-                error["sha256"],
-                WorkbookResult(error["file_name"], error["sha256"], None, error=error["reason"]),
+    def __init__(self, frames: dict[str, pl.DataFrame]) -> None:
+        self.frames = {
+            table: frames[table].select(list(SCHEMAS[table])).cast(SCHEMAS[table])
+            for table in DATA_TABLES
+        }
+        quarantine = _by_workbook(frames["quarantine"])
+        counts = _by_workbook(frames["report_sheet_counts"])
+        self.results: dict[str, WorkbookResult] = {}
+        for book in frames["report_workbooks"].iter_rows(named=True):
+            wid = book["workbook_id"]
+            info = WorkbookInfo(**{k: book[k] for k in WorkbookInfo.__dataclass_fields__})
+            self.results[book["sha256"]] = WorkbookResult(
+                file_name=book["file_name"],
+                sha256=book["sha256"],
+                modified_at=book["file_modified_at"],
+                info=info,
+                quarantine=quarantine.get(wid, []),
+                counts=[
+                    SheetCount(c["sheet"], c["rows_read"], c["rows_loaded"], c["rows_quarantined"])
+                    for c in counts.get(wid, [])
+                ],
+                from_cache=True,
             )
-    return results
+        for error in frames["report_ingestion_errors"].iter_rows(named=True):
+            # "identical to …" depends on the other files present, not on this file: re-decide
+            if error["sha256"] and not error["reason"].startswith(_DUPLICATE_PREFIX):
+                self.results.setdefault(
+                    error["sha256"],
+                    WorkbookResult(
+                        error["file_name"], error["sha256"], None, error=error["reason"]
+                    ),
+                )
+
+    def get(self, sha256: str) -> WorkbookResult | None:
+        return self.results.get(sha256)
+
+
+def cached_results(frames: dict[str, pl.DataFrame]) -> ReportCache:
+    """The cache of the load that wrote `frames` (the report tables)."""
+    return ReportCache(frames)

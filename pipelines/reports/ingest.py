@@ -91,10 +91,10 @@ class WorkbookResult:
     modified_at: datetime
     info: WorkbookInfo | None = None
     error: str | None = None
-    # table → loaded rows: dicts when read now, a frame when taken from the last load
-    rows: dict[str, list[dict] | pl.DataFrame] = field(default_factory=dict)
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # table → loaded rows
     quarantine: list[dict] = field(default_factory=list)
     counts: list[SheetCount] = field(default_factory=list)
+    from_cache: bool = False  # loaded before, same bytes: its data rows are in the cache's tables
 
     @property
     def workbook_id(self) -> str:

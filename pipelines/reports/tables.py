@@ -128,7 +128,11 @@ def _superseded(accepted: list[WorkbookResult]) -> dict[str, str]:
     return replaced
 
 
-def build_report_tables(results: list[WorkbookResult]) -> ReportTables:
+def build_report_tables(
+    results: list[WorkbookResult], cached_rows: dict[str, pl.DataFrame] | None = None
+) -> ReportTables:
+    """The report tables; the data rows of results `from_cache` are taken from `cached_rows`
+    (the last load's data tables)."""
     rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
     accepted: list[WorkbookResult] = []
     seen: dict[str, str] = {}
@@ -144,8 +148,9 @@ def build_report_tables(results: list[WorkbookResult]) -> ReportTables:
         accepted.append(r)
 
     replaced = _superseded(accepted)
-    segments: dict[str, list[pl.DataFrame]] = {name: [] for name in DATA_TABLES}
-    for r in accepted:
+    positions: dict[str, list[int]] = {name: [] for name in DATA_TABLES}  # of fresh rows
+    reused: list[tuple[str, int]] = []  # (workbook_id, position) of cached workbooks
+    for position, r in enumerate(accepted):
         info = r.info
         assert info is not None
         rows["report_workbooks"].append(
@@ -171,23 +176,50 @@ def build_report_tables(results: list[WorkbookResult]) -> ReportTables:
                 "rows_quarantined": sum(c.rows_quarantined for c in r.counts),
             }
         )
+        if r.from_cache:
+            reused.append((r.workbook_id, position))
         for table in DATA_TABLES:
             part = r.rows.get(table, [])
-            if isinstance(part, pl.DataFrame):  # a cached result: keep it columnar
-                cached = part.select(list(SCHEMAS[table])).cast(SCHEMAS[table])
-                segments[table] += [_frame(table, rows[table]), cached]
-                rows[table] = []
-            else:
-                rows[table].extend(part)
+            rows[table].extend(part)
+            positions[table].extend([position] * len(part))
         rows["quarantine"].extend(r.quarantine)
         rows["report_sheet_counts"].extend(
             {"workbook_id": r.workbook_id, "file_name": r.file_name, **vars(c)} for c in r.counts
         )
     frames = {name: _frame(name, items) for name, items in rows.items()}
-    for name, parts in segments.items():
-        if parts:  # rows in file order, whether read now or taken from the last load
-            frames[name] = pl.concat([*parts, frames[name]], rechunk=True)
+    if reused:
+        if cached_rows is None:
+            raise ValueError("results from the cache need the cache's rows")
+        for table in DATA_TABLES:
+            frames[table] = _in_file_order(
+                table, frames[table], positions[table], cached_rows[table], reused
+            )
     return ReportTables(frames)
+
+
+def _in_file_order(
+    table: str,
+    fresh: pl.DataFrame,
+    fresh_positions: list[int],
+    cached: pl.DataFrame,
+    reused: list[tuple[str, int]],
+) -> pl.DataFrame:
+    """Fresh and cached rows together, by workbook (file order), each workbook's rows in order."""
+    books = pl.DataFrame(
+        reused, schema={"workbook_id": pl.String, "_position": pl.Int64}, orient="row"
+    )
+    old = (
+        cached.with_row_index("_seq")
+        .join(books, on="workbook_id", how="inner")
+        .with_columns(pl.col("_seq").cast(pl.Int64))
+    )
+    new = fresh.with_columns(
+        pl.Series("_seq", range(fresh.height), dtype=pl.Int64),
+        pl.Series("_position", fresh_positions, dtype=pl.Int64),
+    )
+    columns = [*SCHEMAS[table], "_seq", "_position"]
+    both = pl.concat([old.select(columns), new.select(columns)])
+    return both.sort("_position", "_seq").drop("_seq", "_position")
 
 
 def _frame(name: str, rows: list[dict]) -> pl.DataFrame:

@@ -1,6 +1,7 @@
 """Seed documents → plan tables: the exact expectations of the plan-parsing issue."""
 
 import json
+import shutil
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -261,3 +262,33 @@ def test_cli_parse_plan_fails_on_a_bad_file(
     (tmp_path / "empty.txt").write_bytes(b"")
     assert main(["parse-plan", str(tmp_path / "empty.txt")]) == 1
     assert "empty.txt" in capsys.readouterr().err
+
+
+def test_a_second_load_takes_unchanged_files_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from polars.testing import assert_frame_equal
+
+    from pipelines.plans import documents
+    from pipelines.plans.parsing import ParseStats
+
+    plans, cache = tmp_path / "plans", tmp_path / "cache"
+    shutil.copytree(PLANS_DIR, plans)
+    assert load_plan_folder(plans, cache, workers=1).stats == ParseStats(parsed=4, cached=0)
+    assert len(list((cache / "texts").glob("*.pickle"))) == 5
+
+    normalised: list[str] = []
+    real = documents.normalize_document
+    monkeypatch.setattr(
+        documents, "normalize_document", lambda raw: normalised.append(raw) or real(raw)
+    )
+    edited = plans / SEEDS["ham_rong"]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n(Bản cập nhật)\n", encoding="utf-8")
+    second = load_plan_folder(plans, cache, workers=1)
+    assert len(normalised) == 1  # only the edited file was read and normalised again
+    assert second.stats == ParseStats(parsed=1, cached=3)
+    assert len(list((cache / "texts").glob("*.pickle"))) == 5  # the old text was pruned
+
+    uncached = load_plan_folder(plans)
+    for name, frame in uncached.frames.items():
+        assert_frame_equal(second.frames[name], frame, check_row_order=False)

@@ -54,6 +54,10 @@ def test_only_new_files_are_read_and_removed_files_disappear(tmp_path: Path, ctx
     )["workbook_id"][0]
     for table in ("tips", "task_progress", "quarantine", "report_sheet_counts"):
         assert gone not in set(second.frames[table]["workbook_id"]), table
+    # cached and fresh rows come out as a load from scratch gives them, in the same order
+    scratch = load_report_folder(folder, ctx, HASHER)
+    for name, frame in scratch.frames.items():
+        assert frame.equals(second.frames[name]), name
 
 
 def test_fingerprint_changes_with_key_and_plans(ctx) -> None:

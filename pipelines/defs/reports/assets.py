@@ -141,7 +141,7 @@ def report_tables(
     cache = (
         cached_results(previous)
         if reusable and all(f is not None for f in previous.values())
-        else {}
+        else None
     )
     if not reusable and state is not None:
         context.log.info("plans, parser or key changed since the last load: reading every workbook")

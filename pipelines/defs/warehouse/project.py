@@ -2,12 +2,13 @@
 
 dagster-dbt needs `target/manifest.json` when the definitions load. `dagster dev` prepares it
 (dbt parse) through `prepare_if_dev()`, `dagster definitions validate` when it is missing;
-`plan389` and the tests call `prepare_manifest()` before loading definitions. Nothing else
-runs dbt at import.
+`plan389` and the tests call `prepare_manifest()` before loading definitions; it parses only
+when the project's files changed since the last parse. Nothing else runs dbt at import.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -33,6 +34,50 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
+MANIFEST_KEY = "plan389-manifest.key"
+
+
+def project_fingerprint(root: Path | None = None) -> str:
+    """SHA-256 over every file of the dbt project (target/, logs/ aside) and dbt's version:
+    what `dbt parse` reads."""
+    from importlib.metadata import version
+
+    root = root or Path(dbt_project.project_dir)
+    digest = hashlib.sha256(f"dbt-core {version('dbt-core')}".encode())
+    tops = [p for p in root.iterdir() if p.name not in ("target", "logs", "dbt_packages")]
+    files = [p for top in tops for p in (top.rglob("*") if top.is_dir() else [top])]
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def prepare_manifest() -> None:
-    """Run `dbt parse` so that `target/manifest.json` matches the models on disk."""
+    """Run `dbt parse` so that `target/manifest.json` matches the models on disk, unless the
+    project has not changed since the last parse (dbt's start-up and parse cost ~7 s a run)."""
+    key_file = Path(dbt_project.manifest_path).with_name(MANIFEST_KEY)
+    key = project_fingerprint()
+    manifest = Path(dbt_project.manifest_path)
+    if manifest.exists() and key_file.exists() and key_file.read_text() == key:
+        return
+    key_file.unlink(missing_ok=True)  # a parse killed midway must not leave a stale key behind
     dbt_resource().cli(["--quiet", "parse"], target_path=Path("target")).wait()
+    key_file.write_text(key)
+
+
+RUN_TARGETS_KEPT = 5
+
+
+def prune_run_targets(target: Path, prefix: str, keep: int = RUN_TARGETS_KEPT) -> list[Path]:
+    """Delete all but the newest `keep` per-run target folders (`<prefix>-…`).
+
+    dagster-dbt gives every dbt invocation its own target folder (~10 MB: compiled SQL, run
+    results) and never deletes them: a nightly schedule would grow by gigabytes a year."""
+    runs = sorted(
+        (p for p in target.glob(f"{prefix}-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in runs[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)
+    return runs[keep:]

@@ -1,0 +1,71 @@
+"""`prepare_manifest`: dbt parse runs only when the dbt project changed."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import pipelines.defs.warehouse.project as project
+
+
+def test_fingerprint_follows_project_files_not_dbt_output(tmp_path: Path) -> None:
+    root = tmp_path / "dbt_project"
+    shutil.copytree(project.dbt_project.project_dir, root, ignore=shutil.ignore_patterns("target"))
+    before = project.project_fingerprint(root)
+    (root / "target").mkdir()
+    (root / "target" / "manifest.json").write_text("{}")
+    (root / "logs").mkdir(exist_ok=True)
+    (root / "logs" / "dbt.log").write_text("a log line")
+    assert project.project_fingerprint(root) == before
+    model = next((root / "models" / "marts").glob("*.sql"))
+    model.write_text(model.read_text() + "\n-- edited\n")
+    assert project.project_fingerprint(root) != before
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def cli(self, args: list[str], **_: object) -> "_Recorder":
+        self.calls.append(args)
+        return self
+
+    def wait(self) -> None:
+        pass
+
+
+def test_prepare_manifest_parses_only_when_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    project.prepare_manifest()  # a real parse when this checkout has none yet
+    manifest = Path(project.dbt_project.manifest_path)
+    key_file = manifest.with_name(project.MANIFEST_KEY)
+    assert manifest.exists() and key_file.read_text() == project.project_fingerprint()
+
+    recorder = _Recorder()
+    monkeypatch.setattr(project, "dbt_resource", lambda: recorder)
+    project.prepare_manifest()
+    assert recorder.calls == []  # unchanged project: no dbt start-up
+
+    key_file.write_text("a project edited since")
+    project.prepare_manifest()
+    assert recorder.calls == [["--quiet", "parse"]]
+    assert key_file.read_text() == project.project_fingerprint()
+
+
+def test_prune_run_targets_keeps_the_newest(tmp_path: Path) -> None:
+    for i in range(8):
+        run = tmp_path / f"warehouse_models-{i:02d}"
+        run.mkdir()
+        (run / "run_results.json").write_text("{}")
+        os.utime(run, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "manifest.json").write_text("{}")
+    (tmp_path / "other-00").mkdir()
+    removed = project.prune_run_targets(tmp_path, "warehouse_models", keep=3)
+    assert sorted(p.name for p in removed) == [f"warehouse_models-{i:02d}" for i in range(5)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "manifest.json",
+        "other-00",
+        "warehouse_models-05",
+        "warehouse_models-06",
+        "warehouse_models-07",
+    ]
