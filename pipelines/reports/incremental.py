@@ -89,8 +89,3 @@ class ReportCache:
 
     def get(self, sha256: str) -> WorkbookResult | None:
         return self.results.get(sha256)
-
-
-def cached_results(frames: dict[str, pl.DataFrame]) -> ReportCache:
-    """The cache of the load that wrote `frames` (the report tables)."""
-    return ReportCache(frames)

@@ -101,6 +101,11 @@ class WorkbookResult:
         return self.sha256[:16]
 
 
+def file_mtime(path: Path) -> datetime:
+    """The file's modification time, UTC, naive (as the warehouse stores it)."""
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+
+
 def _info(sheets: dict[str, pl.DataFrame], ctx: PlanContext) -> WorkbookInfo:
     name = find_sheet(sheets, INFO_SHEET)
     if name is None:
@@ -278,7 +283,7 @@ def _read_workbook(
     result = WorkbookResult(
         file_name=name,
         sha256=sha256,
-        modified_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None),
+        modified_at=file_mtime(path),
     )
     try:
         sheets = read_sheets(path)

@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from pipelines.parallel import map_in_processes
 from pipelines.plans.loader import plan_files
 from pipelines.reports.incremental import ReportCache
-from pipelines.reports.ingest import PlanContext, WorkbookResult, ingest_workbooks
+from pipelines.reports.ingest import PlanContext, WorkbookResult, file_mtime, ingest_workbooks
 from pipelines.reports.privacy import Pseudonymizer
 from pipelines.reports.tables import ReportTables, build_report_tables
 
 report_files = plan_files  # same rule: every file below the folder, hidden ones skipped
 
 
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
-
-
 CHUNK = 256  # workbooks per task: one pandera pass (~20 ms however small) per sheet kind
 MIN_CHUNKS_FOR_WORKERS = 2  # more than 256 files: worth starting workers
 
 
-def _ingest_chunk(
-    shared: tuple[PlanContext, Pseudonymizer], items: list[tuple[Path, str, str]]
-) -> list[WorkbookResult]:
-    return ingest_workbooks(items, *shared)
+def _ingest_chunk(job: tuple[list[tuple[Path, str, str]], PlanContext, Pseudonymizer]):
+    return ingest_workbooks(*job)
 
 
 def ingest_files(
@@ -55,15 +49,14 @@ def ingest_files(
             continue
         cached = cache.get(digest) if cache else None
         if cached is not None:  # same bytes as already loaded: not read or validated again
-            results.append(dataclasses.replace(cached, file_name=name, modified_at=_mtime(path)))
+            moved = dataclasses.replace(cached, file_name=name, modified_at=file_mtime(path))
+            results.append(moved)
             continue
         todo.append((len(results), path, name, digest))
         results.append(None)
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-    jobs = [[item[1:] for item in chunk] for chunk in chunks]
-    done = map_in_processes(
-        _ingest_chunk, jobs, workers, MIN_CHUNKS_FOR_WORKERS, shared=(ctx, hasher)
-    )
+    jobs = [([item[1:] for item in chunk], ctx, hasher) for chunk in chunks]
+    done = map_in_processes(_ingest_chunk, jobs, workers, MIN_CHUNKS_FOR_WORKERS)
     for chunk, chunk_results in zip(chunks, done, strict=True):
         for (position, *_), result in zip(chunk, chunk_results, strict=True):
             results[position] = result

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.plans.loader import load_plan_folder
-from pipelines.reports.incremental import cached_results, fingerprint
+from pipelines.reports.incremental import ReportCache, fingerprint
 from pipelines.reports.ingest import PlanContext
 from pipelines.reports.loader import load_report_folder
 from pipelines.reports.privacy import Pseudonymizer
@@ -29,7 +29,7 @@ def test_second_load_reads_nothing_and_gives_the_same_tables(tmp_path: Path, ctx
     first = load_report_folder(tmp_path / "reports", ctx, HASHER)
     assert (first.files_read, first.files_skipped) == (23, 0)
 
-    second = load_report_folder(tmp_path / "reports", ctx, HASHER, cached_results(first.frames))
+    second = load_report_folder(tmp_path / "reports", ctx, HASHER, ReportCache(first.frames))
     assert (second.files_read, second.files_skipped) == (0, 23)
     for name, frame in first.frames.items():
         assert frame.equals(second.frames[name]), name
@@ -45,7 +45,7 @@ def test_only_new_files_are_read_and_removed_files_disappear(tmp_path: Path, ctx
 
     (tmp_path / names[0]).rename(held_back)  # one new workbook arrives
     (folder / names[-1]).unlink()  # and one is withdrawn
-    second = load_report_folder(folder, ctx, HASHER, cached_results(first.frames))
+    second = load_report_folder(folder, ctx, HASHER, ReportCache(first.frames))
     assert (second.files_read, second.files_skipped) == (1, 21)
     files = set(second.frames["report_workbooks"]["file_name"])
     assert names[0] in files and names[-1] not in files

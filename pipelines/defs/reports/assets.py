@@ -10,7 +10,7 @@ from pipelines.parallel import worker_count
 from pipelines.reports.incremental import (
     PARSER_VERSION,
     STATE_SCHEMA,
-    cached_results,
+    ReportCache,
     fingerprint,
 )
 from pipelines.reports.ingest import PlanContext
@@ -139,7 +139,7 @@ def report_tables(
         previous = {name: read_table(conn, name) for name in SCHEMAS}
     reusable = state is not None and state["fingerprint"].to_list() == [current]
     cache = (
-        cached_results(previous)
+        ReportCache(previous)
         if reusable and all(f is not None for f in previous.values())
         else None
     )

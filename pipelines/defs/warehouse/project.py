@@ -55,9 +55,9 @@ def project_fingerprint(root: Path | None = None) -> str:
 def prepare_manifest() -> None:
     """Run `dbt parse` so that `target/manifest.json` matches the models on disk, unless the
     project has not changed since the last parse (dbt's start-up and parse cost ~7 s a run)."""
-    key_file = Path(dbt_project.manifest_path).with_name(MANIFEST_KEY)
-    key = project_fingerprint()
     manifest = Path(dbt_project.manifest_path)
+    key_file = manifest.with_name(MANIFEST_KEY)
+    key = project_fingerprint()
     if manifest.exists() and key_file.exists() and key_file.read_text() == key:
         return
     key_file.unlink(missing_ok=True)  # a parse killed midway must not leave a stale key behind
