@@ -16,10 +16,10 @@ import polars as pl
 
 from pipelines.reports.ingest import PlanContext, SheetCount, WorkbookInfo, WorkbookResult
 from pipelines.reports.privacy import Pseudonymizer
-from pipelines.reports.tables import DATA_TABLES, SCHEMAS
+from pipelines.reports.tables import ROW_TABLES, SCHEMAS
 
 # Bump when reading, normalising or validation rules change: cached results become stale.
-PARSER_VERSION = "reports-1"
+PARSER_VERSION = "reports-2"
 STATE_SCHEMA = {"fingerprint": pl.String, "parser_version": pl.String}
 _DUPLICATE_PREFIX = "identical to "
 
@@ -50,16 +50,16 @@ def _by_workbook(frame: pl.DataFrame) -> dict[str, list[dict]]:
 class ReportCache:
     """The last load's results by SHA-256, rebuilt from its report tables.
 
-    A cached workbook's data rows are not split out of those tables: `build_report_tables`
-    takes them from `frames` in one join (a national load keeps ~1M of them; split per
-    workbook, or as dicts, rebuilding took longer than reading the changed files)."""
+    A cached workbook's data and quarantine rows are not split out of those tables:
+    `build_report_tables` takes them from `frames` in one join (a national load keeps ~1M of
+    them; split per workbook, or as dicts, rebuilding took longer than reading the changed
+    files)."""
 
     def __init__(self, frames: dict[str, pl.DataFrame]) -> None:
         self.frames = {
             table: frames[table].select(list(SCHEMAS[table])).cast(SCHEMAS[table])
-            for table in DATA_TABLES
+            for table in ROW_TABLES
         }
-        quarantine = _by_workbook(frames["quarantine"])
         counts = _by_workbook(frames["report_sheet_counts"])
         self.results: dict[str, WorkbookResult] = {}
         for book in frames["report_workbooks"].iter_rows(named=True):
@@ -70,7 +70,6 @@ class ReportCache:
                 sha256=book["sha256"],
                 modified_at=book["file_modified_at"],
                 info=info,
-                quarantine=quarantine.get(wid, []),
                 counts=[
                     SheetCount(c["sheet"], c["rows_read"], c["rows_loaded"], c["rows_quarantined"])
                     for c in counts.get(wid, [])

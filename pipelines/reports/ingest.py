@@ -18,20 +18,12 @@ import polars as pl
 
 from pipelines.plans.agencies import resolve_agency
 from pipelines.plans.membership import is_assigned
-from pipelines.reports.normalize import parse_date, parse_period
+from pipelines.reports.normalize import header_key, parse_date, parse_period
 from pipelines.reports.privacy import Pseudonymizer
 from pipelines.reports.reader import WorkbookError, read_sheets
 from pipelines.reports.schemas import RULES, SHEET_SCHEMAS, rule_for_check
-from pipelines.reports.sheets import CellProblem, SheetTable, find_sheet, read_info, read_table
+from pipelines.reports.sheets import PROBLEM_SCHEMA, SheetRows, find_sheet, read_info, read_tables
 from pipelines.reports.spec import DATA_SHEETS, INFO_FIELDS, INFO_SHEET, SheetSpec
-
-CONTEXT_COLUMNS = (
-    "report_date",
-    "task_in_plan",
-    "task_assigned",
-    "metric_in_plan",
-    "first_occurrence",
-)
 
 
 @dataclass
@@ -91,7 +83,9 @@ class WorkbookResult:
     modified_at: datetime
     info: WorkbookInfo | None = None
     error: str | None = None
-    rows: dict[str, list[dict]] = field(default_factory=dict)  # table → loaded rows
+    # One file's loaded rows (table → records) and quarantine rows, set by `ingest_workbook`
+    # (checking a single file); a batch keeps every file's rows in `IngestBatch.frames`.
+    rows: dict[str, list[dict]] = field(default_factory=dict)
     quarantine: list[dict] = field(default_factory=list)
     counts: list[SheetCount] = field(default_factory=list)
     from_cache: bool = False  # loaded before, same bytes: its data rows are in the cache's tables
@@ -149,172 +143,279 @@ def _info(sheets: dict[str, pl.DataFrame], ctx: PlanContext) -> WorkbookInfo:
     )
 
 
-def _context_columns(spec: SheetSpec, records: list[dict], info: WorkbookInfo, ctx: PlanContext):
-    seen: set[object] = set()
+def _context(spec: SheetSpec, rows: pl.DataFrame, ctx: PlanContext) -> pl.DataFrame:
+    """The context columns the sheet's pandera model checks, on rows that carry their
+    workbook's `plan_id`, `agency_id`, `agency_kind` and `report_date`."""
+    if spec.table == "task_progress":
+        # (plan, agency, task) repeats across rows: decide each combination once
+        combos = rows.select("plan_id", "agency_id", "agency_kind", "task_code").unique()
+        decided = []
+        for plan_id, agency_id, agency_kind, task_code in combos.iter_rows():
+            assigned = ctx.assigned.get((plan_id, task_code))
+            in_plan = assigned is not None
+            decided.append(
+                (plan_id, agency_id, agency_kind, task_code, in_plan,
+                 in_plan and is_assigned(agency_id, agency_kind, assigned))
+            )  # fmt: skip
+        schema = combos.schema | {"task_in_plan": pl.Boolean, "task_assigned": pl.Boolean}
+        rows = rows.join(
+            pl.DataFrame(decided, schema=schema, orient="row"),
+            on=list(combos.columns),
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+    if spec.table == "target_counts":
+        pairs = rows.select("plan_id", "metric").unique()
+        known = [metric in ctx.metrics.get(plan_id, set()) for plan_id, metric in pairs.iter_rows()]
+        rows = rows.join(
+            pairs.with_columns(pl.Series("metric_in_plan", known, dtype=pl.Boolean)),
+            on=["plan_id", "metric"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
     unique_key = {"tips": "tip_code", "enforcement": "field", "target_counts": "metric"}.get(
         spec.table
     )
-    for record in records:
-        record["report_date"] = info.report_date
-        if spec.table == "task_progress":
-            assigned = ctx.assigned.get((info.plan_id, record["task_code"]))
-            record["task_in_plan"] = assigned is not None
-            record["task_assigned"] = assigned is not None and is_assigned(
-                info.agency_id, info.agency_kind, assigned
-            )
-        if spec.table == "target_counts":
-            record["metric_in_plan"] = record["metric"] in ctx.metrics.get(info.plan_id, set())
-        if unique_key:
-            record["first_occurrence"] = record[unique_key] not in seen
-            seen.add(record[unique_key])
+    if unique_key:
+        rows = rows.with_columns(
+            pl.col(unique_key).is_first_distinct().over("_sheet").alias("first_occurrence")
+        )
+    return rows
 
 
-def _pseudonymize(records: list[dict], problems: list[CellProblem], hasher: Pseudonymizer):
-    for record in records:
-        record["informant_hash"] = hasher.name(record.pop("informant_name", None))
-        record["informant_phone_hash"] = hasher.phone(record.pop("informant_phone", None))
-    for i, problem in enumerate(problems):
-        if problem.column in ("informant_name", "informant_phone") and problem.value:
-            hashed = hasher.name(problem.value) if problem.column == "informant_name" else None
-            problems[i] = CellProblem(problem.row_number, problem.column, hashed, problem.rule)
+def _pseudonymize(sheet: SheetRows, hasher: Pseudonymizer) -> SheetRows:
+    """Informants' names and phones → keyed hashes, in the rows and in the problems."""
+
+    def hashed(key: str, hash_text) -> tuple[pl.Series, pl.Series]:
+        texts = sheet.rows[key].drop_nulls().unique(maintain_order=True)
+        return texts, pl.Series([hash_text(t) for t in texts.to_list()], dtype=pl.String)
+
+    names, name_hashes = hashed("informant_name", hasher.name)
+    phones, phone_hashes = hashed("informant_phone", hasher.phone)
+    rows = sheet.rows.with_columns(
+        pl.col("informant_name")
+        .replace_strict(names, name_hashes, default=None, return_dtype=pl.String)
+        .alias("informant_hash"),
+        pl.col("informant_phone")
+        .replace_strict(phones, phone_hashes, default=None, return_dtype=pl.String)
+        .alias("informant_phone_hash"),
+    ).drop("informant_name", "informant_phone")
+    # A problem on a name shows the name's hash; on a phone, nothing.
+    problems = sheet.problems.with_columns(
+        pl.when(pl.col("column") == "informant_phone")
+        .then(None)
+        .when(pl.col("column") == "informant_name")
+        .then(pl.col("value").map_elements(hasher.name, return_dtype=pl.String))
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    return SheetRows(sheet.spec, sheet.layouts, rows, problems)
 
 
-@dataclass
-class _PendingSheet:
-    """A sheet read and parsed, waiting for the pandera pass over every workbook's rows."""
-
-    result: WorkbookResult
-    table: SheetTable
-    parsed: list[dict]  # rows without cell problems, with context columns
-
-
-def _schema_problems(spec: SheetSpec, pending: list[_PendingSheet]) -> list[list[CellProblem]]:
-    """Run the sheet's pandera model once over the parsed rows of many sheets; failures →
-    problems, per sheet. One call for all workbooks instead of one per sheet: a validation
-    costs ~10 ms whatever its size, which is minutes over thousands of workbooks."""
-    out: list[list[CellProblem]] = [[] for _ in pending]
-    owners = [i for i, sheet in enumerate(pending) for _ in sheet.parsed]
-    records = [r for sheet in pending for r in sheet.parsed]
-    if not records:
-        return out
-    frame = pl.DataFrame(records, infer_schema_length=None).rename({"_row": "row_number"})
+def _schema_problems(spec: SheetSpec, parsed: pl.DataFrame) -> pl.DataFrame:
+    """Run the sheet's pandera model once over the parsed rows of many sheets (a validation
+    costs ~10 ms whatever its size); failures → problems (PROBLEM_SCHEMA)."""
+    found: list[tuple[int, int, str, str | None, str]] = []
+    if parsed.is_empty():
+        return pl.DataFrame(found, schema=PROBLEM_SCHEMA, orient="row")
     try:
-        SHEET_SCHEMAS[spec.table].validate(frame, lazy=True)
-        return out
+        SHEET_SCHEMAS[spec.table].validate(parsed.rename({"_row": "row_number"}), lazy=True)
+        return pl.DataFrame(found, schema=PROBLEM_SCHEMA, orient="row")
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
+    dates = [c.key for c in spec.columns if c.kind == "date"]
     for case in cases.iter_rows(named=True):
         index = case.get("index")
         if index is None:  # a schema-level failure (a column missing): not about one row
             continue
-        record = records[index]
+        record = parsed.row(index, named=True)
         rule = rule_for_check(str(case["check"]))
         column = RULES.get(rule, (None,))[0] or case.get("column") or "*"
         if rule == "date_after_report":
             column = next(
-                (
-                    k
-                    for k, v in record.items()
-                    if isinstance(v, date) and k != "report_date" and v > record["report_date"]
-                ),
+                (k for k in dates if record[k] is not None and record[k] > record["report_date"]),
                 column,
             )
         value = record.get(column)
-        out[owners[index]].append(
-            CellProblem(record["_row"], column, None if value is None else str(value), rule)
+        found.append(
+            (record["_sheet"], record["_row"], column, None if value is None else str(value), rule)
         )
-    return out
+    return pl.DataFrame(found, schema=PROBLEM_SCHEMA, orient="row")
 
 
-def _quarantine_row(result: WorkbookResult, table: SheetTable, problem: CellProblem) -> dict:
-    column = next((c for c in table.spec.columns if c.key == problem.column), None)
-    _, reason_vi, reason_en = RULES.get(problem.rule, (None, "Giá trị không hợp lệ", "Invalid"))
-    header = column.header if column else None
-    return {
-        "workbook_id": result.workbook_id,
-        "file_name": result.file_name,
-        "sheet": table.sheet_name,
-        "row_number": problem.row_number,
-        "column_name": problem.column,
-        "column_header": header,
-        "value": problem.value,
-        "rule": problem.rule,
-        "reason_vi": f"{header}: {reason_vi}" if header else reason_vi,
-        "reason_en": f"{header}: {reason_en}" if header else reason_en,
-    }
+def _quarantine(spec: SheetSpec, problems: pl.DataFrame, sheets: pl.DataFrame) -> pl.DataFrame:
+    """Problems → quarantine rows: file, sheet, row, column and its header, reasons vi/en."""
+    headers = {c.key: c.header for c in spec.columns}
+    rules = list(RULES)
+    header = pl.col("column").replace_strict(headers, default=None, return_dtype=pl.String)
+
+    def reason(position: int, fallback: str) -> pl.Expr:
+        text = pl.col("rule").replace_strict(
+            rules, [RULES[r][position] for r in rules], default=fallback, return_dtype=pl.String
+        )
+        return pl.when(header.is_not_null()).then(header + ": " + text).otherwise(text)
+
+    return problems.join(sheets, on="_sheet", how="left", maintain_order="left").select(
+        "workbook_id",
+        "file_name",
+        "sheet",
+        pl.col("_row").alias("row_number"),
+        pl.col("column").alias("column_name"),
+        header.alias("column_header"),
+        "value",
+        "rule",
+        reason(1, "Giá trị không hợp lệ").alias("reason_vi"),
+        reason(2, "Invalid").alias("reason_en"),
+    )
 
 
-def _read_sheet(
-    result: WorkbookResult,
-    frame: pl.DataFrame,
-    sheet_name: str,
+@dataclass
+class IngestBatch:
+    """A batch of workbooks ingested together: one result per file (in order) and the rows
+    of all of them, one frame per table (`DATA_TABLES` and `quarantine`), workbook by
+    workbook in file order."""
+
+    results: list[WorkbookResult]
+    frames: dict[str, pl.DataFrame]
+
+
+def _loaded_columns(spec: SheetSpec) -> list[str]:
+    keys = [c.key for c in spec.columns if not c.pii]
+    return ["workbook_id", "row_number", *keys] + (
+        ["informant_hash", "informant_phone_hash"] if spec.table == "tips" else []
+    )
+
+
+def _ingest_kind(
     spec: SheetSpec,
+    entries: list[tuple[int, str, pl.DataFrame]],
+    results: list[WorkbookResult],
     ctx: PlanContext,
     hasher: Pseudonymizer,
-) -> _PendingSheet:
-    assert result.info is not None
-    table = read_table(frame, sheet_name, spec)
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every sheet of one kind in the batch → (loaded rows, quarantine rows); each sheet's
+    count goes to its workbook's result."""
+    sheet = read_tables([(name, frame) for _, name, frame in entries], spec)
     if spec.table == "tips":
-        _pseudonymize(table.records, table.problems, hasher)
-    bad_rows = {p.row_number for p in table.problems}
-    parsed = [r for r in table.records if r["_row"] not in bad_rows]
-    _context_columns(spec, parsed, result.info, ctx)
-    return _PendingSheet(result, table, parsed)
-
-
-def _finish_sheet(sheet: _PendingSheet, schema_problems: list[CellProblem]) -> None:
-    result, table = sheet.result, sheet.table
-    problems = table.problems + schema_problems
-    bad_rows = {p.row_number for p in problems}
-    loaded = [
-        {"workbook_id": result.workbook_id, "row_number": r["_row"]}
-        | {k: v for k, v in r.items() if k != "_row" and k not in CONTEXT_COLUMNS}
-        for r in table.records
-        if r["_row"] not in bad_rows
-    ]
-    result.rows[table.spec.table] = loaded
-    result.quarantine += [_quarantine_row(result, table, p) for p in problems]
-    result.counts.append(SheetCount(table.sheet_name, table.rows_read, len(loaded), len(bad_rows)))
+        sheet = _pseudonymize(sheet, hasher)
+    owners = [results[book] for book, _, _ in entries]
+    infos = [r.info for r in owners]
+    assert all(infos)
+    sheets = pl.DataFrame(
+        {
+            "_sheet": range(len(entries)),
+            "workbook_id": [r.workbook_id for r in owners],
+            "file_name": [r.file_name for r in owners],
+            "sheet": [layout.name for layout in sheet.layouts],
+            "plan_id": [i.plan_id for i in infos],
+            "agency_id": [i.agency_id for i in infos],
+            "agency_kind": [i.agency_kind for i in infos],
+            "report_date": [i.report_date for i in infos],
+        },
+        schema={
+            "_sheet": pl.Int64,
+            **dict.fromkeys(("workbook_id", "file_name", "sheet", "plan_id"), pl.String),
+            **dict.fromkeys(("agency_id", "agency_kind"), pl.String),
+            "report_date": pl.Date,
+        },
+    )
+    keyed = ["_sheet", "_row"]
+    parsed = sheet.rows.join(
+        sheet.problems.select(keyed), on=keyed, how="anti", maintain_order="left"
+    )
+    parsed = parsed.join(
+        sheets.select("_sheet", "plan_id", "agency_id", "agency_kind", "report_date"),
+        on="_sheet",
+        how="left",
+        maintain_order="left",
+    )
+    schema_problems = _schema_problems(spec, _context(spec, parsed, ctx))
+    # Per sheet: the cell problems (by row), then what validation found.
+    problems = pl.concat(
+        [
+            sheet.problems.with_columns(pl.lit(0).alias("_stage")),
+            schema_problems.with_columns(pl.lit(1).alias("_stage")),
+        ]
+    ).sort("_sheet", "_stage", maintain_order=True)
+    bad = problems.select(keyed).unique()
+    loaded = (
+        sheet.rows.join(bad, on=keyed, how="anti", maintain_order="left")
+        .join(
+            sheets.select("_sheet", "workbook_id"), on="_sheet", how="left", maintain_order="left"
+        )
+        .rename({"_row": "row_number"})
+        .select(_loaded_columns(spec))
+    )
+    read = sheet.rows.group_by("_sheet").len()
+    quarantined = bad.group_by("_sheet").len()
+    tally = dict(read.iter_rows()), dict(quarantined.iter_rows())
+    for index, (owner, layout) in enumerate(zip(owners, sheet.layouts, strict=True)):
+        rows_read, rows_bad = tally[0].get(index, 0), tally[1].get(index, 0)
+        owner.counts.append(SheetCount(layout.name, rows_read, rows_read - rows_bad, rows_bad))
+    return loaded, _quarantine(spec, problems, sheets)
 
 
 def _read_workbook(
-    path: Path, name: str, sha256: str, ctx: PlanContext, hasher: Pseudonymizer
-) -> tuple[WorkbookResult, list[_PendingSheet]]:
-    result = WorkbookResult(
-        file_name=name,
-        sha256=sha256,
-        modified_at=file_mtime(path),
-    )
+    path: Path, name: str, sha256: str, ctx: PlanContext
+) -> tuple[WorkbookResult, dict[str, pl.DataFrame]]:
+    """The file's result (its ThongTin, or why it cannot be used) and its sheets."""
+    result = WorkbookResult(file_name=name, sha256=sha256, modified_at=file_mtime(path))
     try:
         sheets = read_sheets(path)
         result.info = _info(sheets, ctx)
     except WorkbookError as exc:
         result.error = str(exc)
-        return result, []
-    pending = []
-    for spec in DATA_SHEETS:
-        sheet_name = find_sheet(sheets, spec.name)
-        if sheet_name is not None:
-            pending.append(_read_sheet(result, sheets[sheet_name], sheet_name, spec, ctx, hasher))
-    return result, pending
+        return result, {}
+    return result, sheets
 
 
 def ingest_workbooks(
     items: list[tuple[Path, str, str]], ctx: PlanContext, hasher: Pseudonymizer
-) -> list[WorkbookResult]:
-    """(path, name, sha256 of its bytes) → results: every file read and parsed, then every
-    sheet kind validated in one pandera pass."""
-    read = [_read_workbook(path, name, sha, ctx, hasher) for path, name, sha in items]
-    sheets = [sheet for _, pending in read for sheet in pending]
+) -> IngestBatch:
+    """(path, name, sha256 of its bytes) → every file read, then each sheet kind typed and
+    validated in one pass over the whole batch."""
+    results: list[WorkbookResult] = []
+    of_kind: dict[str, list[tuple[int, str, pl.DataFrame]]] = {s.table: [] for s in DATA_SHEETS}
+    for path, name, sha in items:
+        result, sheets = _read_workbook(path, name, sha, ctx)
+        for spec in DATA_SHEETS:
+            sheet_name = find_sheet(sheets, spec.name)
+            if sheet_name is not None:
+                of_kind[spec.table].append((len(results), sheet_name, sheets[sheet_name]))
+        results.append(result)
+    frames: dict[str, pl.DataFrame] = {}
+    quarantine: list[pl.DataFrame] = []
     for spec in DATA_SHEETS:
-        of_kind = [sheet for sheet in sheets if sheet.table.spec is spec]
-        for sheet, problems in zip(of_kind, _schema_problems(spec, of_kind), strict=True):
-            _finish_sheet(sheet, problems)
-    return [result for result, _ in read]
+        frames[spec.table], problems = _ingest_kind(spec, of_kind[spec.table], results, ctx, hasher)
+        quarantine.append(problems)
+    # The data frames are in file order already (one kind each); the quarantine, workbook by
+    # workbook, then sheet kind by sheet kind.
+    order = pl.DataFrame(
+        {"workbook_id": [r.workbook_id for r in results], "_book": range(len(results))},
+        schema_overrides={"_book": pl.Int64},
+    ).unique("workbook_id", keep="first", maintain_order=True)
+    frames["quarantine"] = (
+        pl.concat(quarantine)
+        .join(order, on="workbook_id", how="left", maintain_order="left")
+        .sort("_book", maintain_order=True)
+        .drop("_book")
+    )
+    return IngestBatch(results, frames)
 
 
 def ingest_workbook(
     path: Path, name: str, ctx: PlanContext, hasher: Pseudonymizer
 ) -> WorkbookResult:
+    """One file, its rows and quarantine on the result (`rows`, `quarantine`) as records."""
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return ingest_workbooks([(path, name, sha256)], ctx, hasher)[0]
+    batch = ingest_workbooks([(path, name, sha256)], ctx, hasher)
+    result = batch.results[0]
+    if result.error is None:
+        for spec in DATA_SHEETS:
+            if any(header_key(c.sheet) == header_key(spec.name) for c in result.counts):
+                rows = batch.frames[spec.table]
+                result.rows[spec.table] = rows.to_dicts()
+        result.quarantine = batch.frames["quarantine"].to_dicts()
+    return result

@@ -13,7 +13,6 @@ header understates its size is refused before calamine sees it.
 
 from __future__ import annotations
 
-import copy
 import html
 import posixpath
 import re
@@ -40,13 +39,12 @@ _CHUNK = 4 * 1024**2
 _MAX_TAG_BYTES = 4 * _CHUNK  # no real tag or text comes close: Excel caps a cell at 32,767 chars
 _NAME_HEAD = 8 * 1024**2  # how much of workbook.xml / its relationships is read for sheet names
 
-# SpreadsheetML. Excel, LibreOffice and openpyxl write every cell as `<c r="B7" ...>`, so the
-# common case is measured with C-speed regexes; other writers (no `r`, namespace prefixes, other
-# quoting) take the exact tag-by-tag path. Cells holding something (not `<c …/>`): their column
-# letters (calamine takes any case) and row (leading zeros skipped; 12 digits suffice to refuse).
-_FILLED_COLUMN = re.compile(rb'<c r="([A-Za-z]*)[^>]*(?<!/)>')
-_FILLED_ROW = re.compile(rb'<c r="[A-Za-z]*0*(\d{0,12})[^>]*(?<!/)>')
-_CELL_TAG_ENDS = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v", b"/", b">")  # `<c` then [\s/>]
+# SpreadsheetML. Excel, LibreOffice and openpyxl write every cell as `<c r="B7" ...>`. A sheet
+# whose every cell is written so, in columns A..GR (200) and rows 1..19,999, cannot pass any
+# limit (19,999 × 200 < MAX_CELLS): one C-speed search finds a cell that is not, and only then
+# is the sheet measured tag by tag (other writers: no `r`, namespace prefixes, other quoting).
+_UNBOUNDED_CELL = re.compile(rb'<c(?=[\s/>])(?! r="(?:[A-F]?[A-Z]|G[A-R])(?:1\d{4}|[1-9]\d{0,3})")')
+BOUNDED_BLOCK = (19_999, 200)  # rows, columns: what `_UNBOUNDED_CELL` lets through
 _PREFIXED = (re.compile(rb":c[\s/>]"), re.compile(rb":f[\s/>]"))
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)0*(\d{0,12})\d*["']""")  # XML allows ' and spaces
@@ -127,20 +125,50 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[byte
     """The member's bytes in chunks, refusing it as soon as it outgrows its declared size.
 
     zipfile stops at the declared size and calamine does not: a crafted header that understates
-    it would have calamine inflate gigabytes. Asking zipfile for one chunk more exposes the lie.
+    it would have calamine inflate gigabytes. So the member's raw data is inflated here with
+    zlib directly (also ~3x cheaper than a zipfile stream per member) and checked as it goes.
     """
-    probe = copy.copy(member)
-    probe.file_size = member.file_size + _CHUNK + 1
-    inflated = 0
-    with archive.open(probe) as stream:
-        while chunk := stream.read(_CHUNK):
-            inflated += len(chunk)
-            if inflated > member.file_size:
-                raise WorkbookError(
-                    f"member {member.filename} inflates beyond the {member.file_size} bytes its "
-                    "header declares: refused as a possible zip bomb"
-                )
-            yield chunk
+    if member.flag_bits & 0x1:
+        raise WorkbookError(f"member {member.filename} is encrypted")
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise WorkbookError(
+            f"member {member.filename} uses compression method {member.compress_type}, "
+            "which Excel does not write"
+        )
+    handle = archive.fp
+    assert handle is not None
+    handle.seek(member.header_offset)
+    header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise WorkbookError(f"the workbook is corrupt (no header for {member.filename})")
+    name_length, extra_length = struct.unpack_from("<HH", header, 26)
+    handle.seek(member.header_offset + 30 + name_length + extra_length)
+    raw = handle.read(member.compress_size)
+    if len(raw) < member.compress_size:
+        raise WorkbookError(f"the workbook is corrupt or truncated ({member.filename} is cut off)")
+    inflater = zlib.decompressobj(-15) if member.compress_type == zipfile.ZIP_DEFLATED else None
+    inflated, crc, pending = 0, 0, raw
+    while pending:
+        if inflater is None:
+            chunk, pending = pending[:_CHUNK], pending[_CHUNK:]
+        else:
+            chunk = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            if not chunk and not pending:
+                break
+        inflated += len(chunk)
+        if inflated > member.file_size:
+            raise WorkbookError(
+                f"member {member.filename} inflates beyond the {member.file_size} bytes its "
+                "header declares: refused as a possible zip bomb"
+            )
+        crc = zlib.crc32(chunk, crc)
+        yield chunk
+    if inflated != member.file_size or crc != member.CRC:
+        raise WorkbookError(
+            f"the workbook is corrupt or truncated ({member.filename} does not inflate to what "
+            "its header declares)"
+        )
 
 
 def _head(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -277,27 +305,14 @@ def _count_unsaved_formulas(extent: _Extent, text: bytes) -> None:
             extent.first_unsaved = extent.first_unsaved or _attr(attrs, rb"r") or "?"
 
 
-def _cell_tags(text: bytes) -> int:
-    """How many cell tags (`<c` then a space, `/` or `>`), counted at C speed."""
-    return sum(text.count(b"<c" + end) for end in _CELL_TAG_ENDS)
-
-
-def _measure_xlsx_fast(chunks: Iterable[bytes]) -> _Extent | None:
-    """The extent from `<c r="…">` tags in bulk; None when a cell is written another way."""
+def _bounded_xlsx(chunks: Iterable[bytes]) -> _Extent | None:
+    """Unsaved formulas of a sheet whose cells all lie within the bounded block (see
+    `_UNBOUNDED_CELL`); None as soon as one may lie outside it: measure that sheet exactly."""
     extent = _Extent()
     for text in _tag_chunks(chunks):
-        if text.count(b'<c r="') != _cell_tags(text) or _PREFIXED[0].search(text):
+        if _UNBOUNDED_CELL.search(text) or _PREFIXED[0].search(text):
             return None
-        rows = set(_FILLED_ROW.findall(text))
-        if rows:
-            letters = set(_FILLED_COLUMN.findall(text))
-            if b"" in letters or b"" in rows:
-                return None
-            columns = [_column_number(c) for c in letters]
-            extent.add(max(map(int, rows)), min(columns), max(columns))
         _count_unsaved_formulas(extent, text)
-        if extent.oversized:
-            break
     return extent
 
 
@@ -374,7 +389,7 @@ def check_members(path: Path) -> None:
                     for name, extent in _measure_ods(_inflate(archive, member)):
                         extent.check(name)
                 elif member.filename in sheets:
-                    extent = _measure_xlsx_fast(_inflate(archive, member))
+                    extent = _bounded_xlsx(_inflate(archive, member))
                     if extent is None:
                         extent = _measure_xlsx_exact(_inflate(archive, member))
                     extent.check(sheets[member.filename])

@@ -105,6 +105,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     },
 }
 DATA_TABLES = ("task_progress", "tips", "enforcement", "target_counts")
+ROW_TABLES = (*DATA_TABLES, "quarantine")  # rows of each workbook, kept by workbook_id
 
 
 @dataclass
@@ -129,31 +130,31 @@ def _superseded(accepted: list[WorkbookResult]) -> dict[str, str]:
 
 
 def build_report_tables(
-    results: list[WorkbookResult], cached_rows: dict[str, pl.DataFrame] | None = None
+    results: list[WorkbookResult],
+    fresh: dict[str, pl.DataFrame],
+    cached: dict[str, pl.DataFrame] | None = None,
 ) -> ReportTables:
-    """The report tables; the data rows of results `from_cache` are taken from `cached_rows`
-    (the last load's data tables)."""
-    rows: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    """The report tables. Row tables (`ROW_TABLES`) take each accepted workbook's rows from
+    `fresh` (the files read in this load) or, for results `from_cache`, from `cached` (the last
+    load's tables), workbook by workbook in file order."""
+    errors: list[dict] = []
     accepted: list[WorkbookResult] = []
     seen: dict[str, str] = {}
     for r in sorted(results, key=lambda r: r.file_name):
         if r.error is None and r.sha256 in seen:
             r.error = f"identical to {seen[r.sha256]} (the same file sent twice)"
         if r.error is not None:
-            rows["report_ingestion_errors"].append(
-                {"file_name": r.file_name, "sha256": r.sha256, "reason": r.error}
-            )
+            errors.append({"file_name": r.file_name, "sha256": r.sha256, "reason": r.error})
             continue
         seen[r.sha256] = r.file_name
         accepted.append(r)
 
     replaced = _superseded(accepted)
-    positions: dict[str, list[int]] = {name: [] for name in DATA_TABLES}  # of fresh rows
-    reused: list[tuple[str, int]] = []  # (workbook_id, position) of cached workbooks
-    for position, r in enumerate(accepted):
+    workbooks, counts = [], []
+    for r in accepted:
         info = r.info
         assert info is not None
-        rows["report_workbooks"].append(
+        workbooks.append(
             {
                 "workbook_id": r.workbook_id,
                 "file_name": r.file_name,
@@ -176,50 +177,45 @@ def build_report_tables(
                 "rows_quarantined": sum(c.rows_quarantined for c in r.counts),
             }
         )
-        if r.from_cache:
-            reused.append((r.workbook_id, position))
-        for table in DATA_TABLES:
-            part = r.rows.get(table, [])
-            rows[table].extend(part)
-            positions[table].extend([position] * len(part))
-        rows["quarantine"].extend(r.quarantine)
-        rows["report_sheet_counts"].extend(
+        counts += [
             {"workbook_id": r.workbook_id, "file_name": r.file_name, **vars(c)} for c in r.counts
-        )
-    frames = {name: _frame(name, items) for name, items in rows.items()}
-    if reused:
-        if cached_rows is None:
-            raise ValueError("results from the cache need the cache's rows")
-        for table in DATA_TABLES:
-            frames[table] = _in_file_order(
-                table, frames[table], positions[table], cached_rows[table], reused
+        ]
+    frames = {
+        "report_workbooks": _frame("report_workbooks", workbooks),
+        "report_sheet_counts": _frame("report_sheet_counts", counts),
+        "report_ingestion_errors": _frame("report_ingestion_errors", errors),
+    }
+    reused = [r for r in accepted if r.from_cache]
+    if reused and cached is None:
+        raise ValueError("results from the cache need the cache's rows")
+    position = pl.DataFrame(
+        {
+            "workbook_id": [r.workbook_id for r in accepted],
+            "_position": range(len(accepted)),
+            "_cached": [r.from_cache for r in accepted],
+        },
+        schema={"workbook_id": pl.String, "_position": pl.Int64, "_cached": pl.Boolean},
+    )
+    for table in ROW_TABLES:
+        parts = [(fresh[table], False)] + ([(cached[table], True)] if cached and reused else [])
+        frames[table] = (
+            pl.concat(
+                [
+                    rows.select(list(SCHEMAS[table]))
+                    .cast(SCHEMAS[table])
+                    .join(
+                        position.filter(pl.col("_cached") == from_cache),
+                        on="workbook_id",
+                        how="inner",
+                        maintain_order="left",
+                    )
+                    for rows, from_cache in parts
+                ]
             )
+            .sort("_position", maintain_order=True)
+            .drop("_position", "_cached")
+        )
     return ReportTables(frames)
-
-
-def _in_file_order(
-    table: str,
-    fresh: pl.DataFrame,
-    fresh_positions: list[int],
-    cached: pl.DataFrame,
-    reused: list[tuple[str, int]],
-) -> pl.DataFrame:
-    """Fresh and cached rows together, by workbook (file order), each workbook's rows in order."""
-    books = pl.DataFrame(
-        reused, schema={"workbook_id": pl.String, "_position": pl.Int64}, orient="row"
-    )
-    old = (
-        cached.with_row_index("_seq")
-        .join(books, on="workbook_id", how="inner")
-        .with_columns(pl.col("_seq").cast(pl.Int64))
-    )
-    new = fresh.with_columns(
-        pl.Series("_seq", range(fresh.height), dtype=pl.Int64),
-        pl.Series("_position", fresh_positions, dtype=pl.Int64),
-    )
-    columns = [*SCHEMAS[table], "_seq", "_position"]
-    both = pl.concat([old.select(columns), new.select(columns)])
-    return both.sort("_position", "_seq").drop("_seq", "_position")
 
 
 def _frame(name: str, rows: list[dict]) -> pl.DataFrame:

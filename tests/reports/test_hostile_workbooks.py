@@ -31,7 +31,15 @@ from openpyxl.utils import get_column_letter
 
 from pipelines.plans.loader import load_plan_folder
 from pipelines.reports.ingest import PlanContext
-from pipelines.reports.reader import MAX_COLUMNS, MAX_ROWS, read_sheets
+from pipelines.reports.reader import (
+    BOUNDED_BLOCK,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    WorkbookError,
+    check_members,
+    read_sheets,
+)
 from pipelines.reports.spec import INFO_FIELDS, TIPS
 from tests.conftest import PLANS_DIR, REPO_ROOT
 from tests.reports.workbooks import POLICE_TH, write_report
@@ -521,12 +529,16 @@ except OSError:
 start = time.perf_counter()
 ingest_files(files[:1], folder, ctx, hasher)
 seconds, peak = time.perf_counter() - start, peak_mib()
-results, _ = ingest_files(files, folder, ctx, hasher)
+results, frames, _ = ingest_files(files, folder, ctx, hasher)
+tips = frames["tips"]
 print(json.dumps({
     "seconds": seconds,
     "peak_rss_mib": peak,
     "baseline_rss_mib": baseline,
-    "files": {r.file_name: [r.error, len(r.rows.get("tips", []))] for r in results},
+    "files": {
+        r.file_name: [r.error, tips.filter(tips["workbook_id"] == r.workbook_id).height]
+        for r in results
+    },
 }))
 """
 HOSTILE, GOOD = "1-hostile", "2-good.xlsx"
@@ -638,3 +650,35 @@ def test_unusual_but_valid_sheets_are_read(tmp_path: Path, name: str) -> None:
     good = write_good(tmp_path / "good.xlsx")
     path = _replace_part(good, tmp_path / f"{name}.xlsx", TIPS_PART, [xml.encode()])
     assert read_sheets(path)["ToGiac"].rows() == expected
+
+
+# ------------------------------------------- the pre-scan's bounded block and the exact path
+
+EDGE_CELLS = {  # (last filled cell, refused?): around the block the single search lets through
+    "GR19999": False,  # the block's far corner: 19,999 × 200 cells, within every limit
+    "A20000": False,  # past the block, measured exactly: 20,000 rows × 1 column is fine
+    "GS1": True,  # 201 columns
+    "GR20001": True,  # 20,001 × 200 > MAX_CELLS
+    "A100001": True,  # past MAX_ROWS
+    "a05": False,  # lower case and a leading zero: measured exactly, row 5
+}
+
+
+@pytest.mark.parametrize("cell", list(EDGE_CELLS))
+def test_sheets_at_the_edge_of_the_bounded_block_get_the_exact_verdict(
+    tmp_path: Path, cell: str
+) -> None:
+    assert BOUNDED_BLOCK[0] * BOUNDED_BLOCK[1] <= MAX_CELLS
+    assert BOUNDED_BLOCK <= (MAX_ROWS, MAX_COLUMNS)
+    row = int(re.sub(r"\D", "", cell))
+    xml = (
+        f'<worksheet xmlns="{SPREADSHEET_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+        f'</row><row r="{row}"><c r="{cell}"><v>2</v></c></row></sheetData></worksheet>'
+    )
+    good = write_good(tmp_path / "good.xlsx")
+    path = _replace_part(good, tmp_path / "edge.xlsx", TIPS_PART, [xml.encode()])
+    if EDGE_CELLS[cell]:
+        with pytest.raises(WorkbookError, match="limit"):
+            check_members(path)
+    else:
+        check_members(path)
