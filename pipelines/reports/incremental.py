@@ -28,7 +28,7 @@ def fingerprint(ctx: PlanContext, hasher: Pseudonymizer) -> str:
     payload = {
         "parser": PARSER_VERSION,
         "plans": sorted([k, v[0] or "", v[1] or ""] for k, v in ctx.localities.items()),
-        "assigned": sorted([*k, *sorted(v)] for k, v in ctx.assigned.items()),
+        "assigned": [[plan, task, *leads] for plan, task, leads in ctx.tasks.iter_rows()],
         "metrics": sorted([k, *sorted(v)] for k, v in ctx.metrics.items()),
         # a different key gives different hashes: the stored ones would not match new files
         "key": hasher.name("plan389 fingerprint"),

@@ -18,6 +18,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import polars as pl
+
 KEY_ENV = "PLAN389_PII_KEY"
 
 
@@ -80,3 +82,23 @@ class Pseudonymizer:
     def phone(self, value: str | None) -> str | None:
         digits = normalize_phone(value) if value else ""
         return self._hash("phone", digits) if digits else None
+
+    def names(self, values: pl.Series) -> pl.Series:
+        """`name` of each value; each distinct text hashed once."""
+        distinct = values.drop_nulls().unique(maintain_order=True)
+        hashed = pl.Series([self.name(v) for v in distinct.to_list()], dtype=pl.String)
+        return values.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)
+
+    def phones(self, values: pl.Series) -> pl.Series:
+        """`phone` of each value: the digits found column-wise (as `normalize_phone` does),
+        each distinct number hashed once."""
+        digits = pl.col("value").str.replace_all(r"\D", "")
+        national = pl.when(digits.str.starts_with("84") & (digits.str.len_chars() == 11))
+        numbers = (
+            pl.DataFrame({"value": values.cast(pl.String)})
+            .select(national.then("0" + digits.str.slice(2)).otherwise(digits))
+            .to_series()
+        )
+        distinct = numbers.filter(numbers != "").unique(maintain_order=True)
+        hashed = pl.Series([self._hash("phone", d) for d in distinct.to_list()], dtype=pl.String)
+        return numbers.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)

@@ -96,9 +96,14 @@ def column_key(text: object) -> str:
     return header_key(re.sub(r"\(.*?\)", "", clean(text) or ""))
 
 
+@functools.lru_cache(maxsize=1024)  # sheet names repeat across workbooks
+def _sheet_key(name: str) -> str:
+    return header_key(name)
+
+
 def find_sheet(sheets: dict[str, pl.DataFrame], name: str) -> str | None:
-    wanted = header_key(name)
-    return next((s for s in sheets if header_key(s) == wanted), None)
+    wanted = _sheet_key(name)
+    return next((s for s in sheets if _sheet_key(s) == wanted), None)
 
 
 def locate_header(frame: pl.DataFrame, spec: SheetSpec) -> tuple[int | None, dict[str, int]]:

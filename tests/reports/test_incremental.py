@@ -64,5 +64,5 @@ def test_fingerprint_changes_with_key_and_plans(ctx) -> None:
     base = fingerprint(ctx, HASHER)
     assert fingerprint(ctx, HASHER) == base
     assert fingerprint(ctx, Pseudonymizer(b"another key")) != base
-    fewer = PlanContext(ctx.localities, dict(list(ctx.assigned.items())[1:]), ctx.metrics)
+    fewer = PlanContext(ctx.localities, ctx.tasks.slice(1), ctx.metrics)
     assert fingerprint(fewer, HASHER) != base

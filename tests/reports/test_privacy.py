@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.reports.privacy import Pseudonymizer, key_path, load_key
 
@@ -26,3 +29,17 @@ def test_an_empty_key_left_by_a_killed_run_is_replaced(config_home: Path) -> Non
     key = load_key()
     assert len(key) == 64
     assert Pseudonymizer(key)._hash("phone", "0912") != Pseudonymizer(b"")._hash("phone", "0912")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.none() | st.text(max_size=14) | st.from_regex(r"\A(\+?84|0)[ .\-]?\d{2,10}\Z"),
+        max_size=30,
+    )
+)
+def test_column_wise_hashes_equal_one_by_one(values: list[str | None]) -> None:
+    hasher = Pseudonymizer(b"k")
+    series = pl.Series(values, dtype=pl.String)
+    assert hasher.phones(series).to_list() == [hasher.phone(v) for v in values]
+    assert hasher.names(series).to_list() == [hasher.name(v) for v in values]
