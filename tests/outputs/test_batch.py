@@ -1,11 +1,14 @@
 """Per-plan documents: rewritten only when the plan's published rows change."""
 
+import hashlib
+import struct
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.outputs.batch import write_plan_documents
+from pipelines.outputs.batch import _code_fingerprint, plan_digests, write_plan_documents
+from pipelines.outputs.report_data import plan_rows
 
 MARTS = ("mart_plans", "mart_kpi_targets", "mart_ingestion_errors")
 CALLS: list[str] = []
@@ -73,3 +76,19 @@ def test_a_missing_previous_file_is_written_again(tmp_path: Path):
     (tmp_path / "v1" / "a_2026.txt").unlink()
     again = _run(marts, tmp_path / "v2", tmp_path / "v1", {"a": 2026})
     assert again.written == ["a_2026.txt"]
+
+
+def test_digests_taken_in_one_pass_equal_those_of_each_plans_rows(tmp_path: Path):
+    marts = tmp_path / "marts"
+    _publish(marts, {"a": [1, 2], "b": [3], "c": []}, ["x.xlsx", "b__so-y-te.xlsx"])
+    pl.DataFrame({"month": [1, 2], "tips": [5, 7]}).write_parquet(marts / "mart_whole.parquet")
+    kinds = (*MARTS, "mart_whole")  # by plan, rejected files, a mart without plan_id
+    years = {"a": 2026, "b": 2026, "c": 2027, "d": 2026}  # d: in no mart
+    digests = plan_digests(marts, years, kinds)
+    for plan_id, year in years.items():
+        expected = hashlib.sha256(f"{_code_fingerprint()}|{plan_id}|{year}".encode())
+        for mart in kinds:
+            hashes = plan_rows(marts, mart, plan_id).hash_rows(seed=0).to_list()
+            expected.update(mart.encode() + struct.pack(f"<{len(hashes)}Q", *hashes))
+        assert digests[plan_id] == expected.hexdigest(), plan_id
+    assert len(set(digests.values())) == len(years)
