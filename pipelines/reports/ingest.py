@@ -18,7 +18,7 @@ import polars as pl
 
 from pipelines.plans.agencies import resolve_agency
 from pipelines.plans.membership import is_assigned
-from pipelines.reports.normalize import header_key, parse_date, parse_period
+from pipelines.reports.normalize import parse_date, parse_period
 from pipelines.reports.privacy import Pseudonymizer
 from pipelines.reports.reader import WorkbookError, read_sheets
 from pipelines.reports.schemas import RULES, SHEET_SCHEMAS, rule_for_check
@@ -207,11 +207,13 @@ def _pseudonymize(sheet: SheetRows, hasher: Pseudonymizer) -> SheetRows:
         hasher.phones(sheet.rows["informant_phone"]).alias("informant_phone_hash"),
     ).drop("informant_name", "informant_phone")
     # A problem on a name shows the name's hash; on a phone, nothing.
+    column = pl.col("column")
+    names = sheet.problems.select(pl.when(column == "informant_name").then("value")).to_series()
     problems = sheet.problems.with_columns(
-        pl.when(pl.col("column") == "informant_phone")
+        pl.when(column == "informant_name")
+        .then(hasher.names(names))
+        .when(column == "informant_phone")
         .then(None)
-        .when(pl.col("column") == "informant_name")
-        .then(hasher.names(sheet.problems["value"]))
         .otherwise(pl.col("value"))
         .alias("value")
     )
@@ -417,9 +419,9 @@ def ingest_workbook(
     batch = ingest_workbooks([(path, name, sha256)], ctx, hasher)
     result = batch.results[0]
     if result.error is None:
+        read = [count.sheet for count in result.counts]
         for spec in DATA_SHEETS:
-            if any(header_key(c.sheet) == header_key(spec.name) for c in result.counts):
-                rows = batch.frames[spec.table]
-                result.rows[spec.table] = rows.to_dicts()
+            if find_sheet(read, spec.name) is not None:
+                result.rows[spec.table] = batch.frames[spec.table].to_dicts()
         result.quarantine = batch.frames["quarantine"].to_dicts()
     return result

@@ -16,6 +16,7 @@ import re
 import secrets
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -85,9 +86,7 @@ class Pseudonymizer:
 
     def names(self, values: pl.Series) -> pl.Series:
         """`name` of each value; each distinct text hashed once."""
-        distinct = values.drop_nulls().unique(maintain_order=True)
-        hashed = pl.Series([self.name(v) for v in distinct.to_list()], dtype=pl.String)
-        return values.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)
+        return _each_distinct(values, self.name)
 
     def phones(self, values: pl.Series) -> pl.Series:
         """`phone` of each value: the digits found column-wise (as `normalize_phone` does),
@@ -99,6 +98,10 @@ class Pseudonymizer:
             .select(national.then("0" + digits.str.slice(2)).otherwise(digits))
             .to_series()
         )
-        distinct = numbers.filter(numbers != "").unique(maintain_order=True)
-        hashed = pl.Series([self._hash("phone", d) for d in distinct.to_list()], dtype=pl.String)
-        return numbers.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)
+        return _each_distinct(numbers, lambda d: self._hash("phone", d) if d else None)
+
+
+def _each_distinct(values: pl.Series, hash_text: Callable[[str], str | None]) -> pl.Series:
+    distinct = values.drop_nulls().unique(maintain_order=True)
+    hashed = pl.Series([hash_text(v) for v in distinct.to_list()], dtype=pl.String)
+    return values.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)

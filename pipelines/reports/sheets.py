@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -101,7 +101,8 @@ def _sheet_key(name: str) -> str:
     return header_key(name)
 
 
-def find_sheet(sheets: dict[str, pl.DataFrame], name: str) -> str | None:
+def find_sheet(sheets: Iterable[str], name: str) -> str | None:
+    """The sheet (of these names, or a dict's keys) that is `name` written any way."""
     wanted = _sheet_key(name)
     return next((s for s in sheets if _sheet_key(s) == wanted), None)
 
@@ -137,31 +138,28 @@ def _parse_cell(column: Column, raw: str | None) -> tuple[object, str | None]:
 
 
 def _typed_columns(raw: pl.DataFrame, spec: SheetSpec) -> pl.DataFrame:
-    """Each spec column typed; `_problem_<key>` and `_text_<key>` (the cleaned text) beside
-    it where a cell is not usable. Every distinct text is parsed once."""
+    """Each spec column typed, with `_problem_<key>` (the rule) and `_text_<key>` (the cleaned
+    text) beside it where a cell is not usable. Every distinct text is parsed once."""
+    none = pl.lit(None, pl.String)
     columns: list[pl.Expr] = []
     for column in spec.columns:
         key, dtype = column.key, value_dtype(column)
         texts = raw[key].drop_nulls().unique(maintain_order=True)
-        if texts.is_empty():
-            columns += [
-                pl.lit(None, dtype).alias(key),
-                pl.lit(None, pl.String).alias(f"_problem_{key}"),
-            ]
-            continue
         parsed = [_parse_cell(column, text) for text in texts.to_list()]
         values = pl.Series([value for value, _ in parsed], dtype=dtype)
-        columns.append(pl.col(key).replace_strict(texts, values, default=None, return_dtype=dtype))
+        typed = pl.col(key).replace_strict(texts, values, default=None, return_dtype=dtype)
         bad = [(text, problem) for text, (_, problem) in zip(texts, parsed, strict=True) if problem]
-        if not bad:
-            columns.append(pl.lit(None, pl.String).alias(f"_problem_{key}"))
-            continue
-        old = pl.Series([text for text, _ in bad], dtype=pl.String)
-        rules = pl.Series([problem for _, problem in bad], dtype=pl.String)
-        shown = pl.Series([clean(text) for text, _ in bad], dtype=pl.String)
+        rule = text = none
+        if bad:
+            old = pl.Series([text for text, _ in bad], dtype=pl.String)
+            rules = pl.Series([problem for _, problem in bad], dtype=pl.String)
+            shown = pl.Series([clean(text) for text, _ in bad], dtype=pl.String)
+            rule = pl.col(key).replace_strict(old, rules, default=None)
+            text = pl.col(key).replace_strict(old, shown, default=None)
         columns += [
-            pl.col(key).replace_strict(old, rules, default=None).alias(f"_problem_{key}"),
-            pl.col(key).replace_strict(old, shown, default=None).alias(f"_text_{key}"),
+            (typed if parsed else pl.lit(None, dtype)).alias(key),
+            rule.alias(f"_problem_{key}"),
+            text.alias(f"_text_{key}"),
         ]
     return raw.with_columns(columns)
 
@@ -169,6 +167,20 @@ def _typed_columns(raw: pl.DataFrame, spec: SheetSpec) -> pl.DataFrame:
 def _blank(key: str) -> pl.Expr:
     # the parsers give (None, None) exactly for a blank cell
     return pl.col(key).is_null() & pl.col(f"_problem_{key}").is_null()
+
+
+def _problems(
+    rows: pl.DataFrame, column: str, value: pl.Expr, rule: pl.Expr, order: int
+) -> pl.DataFrame:
+    """A problem (PROBLEM_SCHEMA, plus `_order` within the row) for each of `rows`."""
+    return rows.select(
+        "_sheet",
+        "_row",
+        pl.lit(column).alias("column"),
+        value.cast(pl.String).alias("value"),
+        rule.alias("rule"),
+        pl.lit(order, pl.Int64).alias("_order"),
+    )
 
 
 def read_tables(sheets: Sequence[tuple[str, pl.DataFrame]], spec: SheetSpec) -> SheetRows:
@@ -218,55 +230,23 @@ def read_tables(sheets: Sequence[tuple[str, pl.DataFrame]], spec: SheetSpec) -> 
 
     found: list[pl.DataFrame] = []
     count = len(spec.columns)
+    none = pl.lit(None, pl.String)
     for order, column in enumerate(spec.columns):
         key = column.key
-        cell = read.filter(pl.col(f"_problem_{key}").is_not_null())
-        if not cell.is_empty():
-            found.append(
-                cell.select(
-                    "_sheet",
-                    "_row",
-                    pl.lit(key).alias("column"),
-                    pl.col(f"_text_{key}").alias("value"),
-                    pl.col(f"_problem_{key}").alias("rule"),
-                    pl.lit(order).alias("_order"),
-                )
-            )
+        parsed = read.filter(pl.col(f"_problem_{key}").is_not_null())
+        text, rule = pl.col(f"_text_{key}"), pl.col(f"_problem_{key}")
+        found.append(_problems(parsed, key, text, rule, order))
         if column.required:
             mapped = [i for i, lay in enumerate(layouts) if key in lay.mapping]
-            found.append(
-                read.filter(_blank(key) & pl.col("_sheet").is_in(mapped)).select(
-                    "_sheet",
-                    "_row",
-                    pl.lit(key).alias("column"),
-                    pl.lit(None, pl.String).alias("value"),
-                    pl.lit("required").alias("rule"),
-                    pl.lit(order).alias("_order"),
-                )
-            )
+            empty = read.filter(_blank(key) & pl.col("_sheet").is_in(mapped))
+            found.append(_problems(empty, key, none, pl.lit("required"), order))
             lacking = [i for i, lay in enumerate(layouts) if column in lay.missing]
-            if lacking:
-                found.append(
-                    read.filter(pl.col("_sheet").is_in(lacking)).select(
-                        "_sheet",
-                        "_row",
-                        pl.lit(key).alias("column"),
-                        pl.lit(None, pl.String).alias("value"),
-                        pl.lit("missing_column").alias("rule"),
-                        pl.lit(count + order).alias("_order"),
-                    )
-                )
+            unmapped = read.filter(pl.col("_sheet").is_in(lacking))
+            found.append(_problems(unmapped, key, none, pl.lit("missing_column"), count + order))
     lost = pl.DataFrame(unlocated, schema={"_sheet": pl.Int64, "_row": pl.Int64}, orient="row")
-    found.append(
-        lost.with_columns(
-            pl.lit("*").alias("column"),
-            pl.lit(None, pl.String).alias("value"),
-            pl.lit("header_not_found").alias("rule"),
-            pl.lit(0).alias("_order"),
-        )
-    )
+    found.append(_problems(lost, "*", none, pl.lit("header_not_found"), 0))
     problems = (
-        pl.concat([f.cast({"_order": pl.Int64}) for f in found])
+        pl.concat(found)
         .sort("_sheet", "_row", "_order", maintain_order=True)
         .select(list(PROBLEM_SCHEMA))
     )
