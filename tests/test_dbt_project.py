@@ -1,7 +1,9 @@
-"""`prepare_manifest`: dbt parse runs only when the dbt project changed."""
+"""The dbt project's owner: `prepare_manifest` parses only when the project changed; the dbt
+resource skips start-up work the assets do not use."""
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,32 @@ def test_prune_run_targets_keeps_the_newest(tmp_path: Path) -> None:
         "warehouse_models-06",
         "warehouse_models-07",
     ]
+
+
+def test_dbt_version_read_from_the_installed_package_not_a_dbt_start_up(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dagster_dbt.core import resource as dagster_dbt_resource
+
+    beside = project.dbt_resource()
+    reported = subprocess.check_output([beside.dbt_executable, "--version"], text=True)
+    runs: list[list[str]] = []
+
+    def check_output(args: list[str], **_: object) -> bytes:
+        runs.append(args)
+        return b"Core:\n  - installed: 1.10.4\n"
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", check_output)
+    assert f"installed: {beside._cli_version}" in reported
+    assert runs == []  # the dbt beside this Python: its version without starting it
+
+    other = tmp_path / "bin" / "dbt"
+    other.parent.mkdir()
+    other.write_text("#!/bin/sh\n")
+    other.chmod(0o755)
+    elsewhere = project.Plan389DbtCliResource(
+        project_dir=project.dbt_project, dbt_executable=str(other)
+    )
+    assert str(elsewhere._cli_version) == "1.10.4"  # any other dbt is asked, as dagster-dbt does
+    assert runs == [[str(other), "--version"]]
+    assert elsewhere._initialize_dbt_core_adapter(["build"]) is None

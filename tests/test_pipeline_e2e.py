@@ -266,6 +266,29 @@ def test_every_mart_is_published(run: Run) -> None:
     assert covered_th == [(8,)] and len(uncovered) > 0
 
 
+def test_marts_enforce_their_not_null_constraints(run: Run) -> None:
+    # non-key mart columns declare `not_null` as a contract constraint (DuckDB enforces it
+    # when the table is built) rather than as a data test: the warehouse must carry them
+    from pipelines.defs.warehouse.project import dbt_project
+
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    declared = {
+        (node["name"], column["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for column in node["columns"].values()
+        if any(c["type"] == "not_null" for c in column.get("constraints", []))
+    }
+    enforced = set(
+        _warehouse(
+            run,
+            "select table_name, column_name from information_schema.columns "
+            "where table_name like 'mart_%' and is_nullable = 'NO'",
+        )
+    )
+    assert len(declared) >= 40 and declared <= enforced
+
+
 def test_a_reader_open_during_a_second_run_sees_old_or_new_and_marts_are_identical(
     run: Run,
 ) -> None:

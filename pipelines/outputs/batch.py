@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import json
 import os
 import shutil
@@ -21,7 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.outputs.report_data import INGESTION_ERRORS_MART, plan_rows, read_mart_file
+from pipelines.outputs.report_data import (
+    INGESTION_ERRORS_MART,
+    ingestion_errors_shown,
+    read_mart_file,
+)
 from pipelines.parallel import map_in_processes
 
 DIGESTS = ".digests.json"
@@ -51,9 +56,10 @@ def plan_digests(marts_dir: Path, plan_years: dict[str, int], marts: tuple[str, 
             continue
         frame = read_mart_file(path)
         if mart == INGESTION_ERRORS_MART:  # which rejected files a plan shows: per plan
+            hashes, shown = ingestion_errors_shown(marts_dir, frame, per_plan)
             for plan_id, digest in per_plan.items():
-                rows = plan_rows(marts_dir, mart, plan_id)
-                digest.update(mart.encode() + _row_bytes(rows.hash_rows(seed=0).to_list()))
+                rows = heapq.merge(shown[None], shown.get(plan_id, ()))
+                digest.update(mart.encode() + _row_bytes([hashes[i] for i in rows]))
             continue
         if "plan_id" not in frame.columns:  # every plan's document shows the whole mart
             whole = mart.encode() + _row_bytes(frame.hash_rows(seed=0).to_list())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -243,7 +244,29 @@ def ingestion_errors_of(
         plan_id in named or all(plan_id in other for other in named)
         for named in _plans_named(errors, plan_ids)
     ]
-    return errors.filter(pl.Series(keep, dtype=pl.Boolean)).sort("source_domain", "file_name")
+    kept = errors.filter(pl.Series(keep, dtype=pl.Boolean))
+    return kept.sort("source_domain", "file_name", maintain_order=True)
+
+
+def ingestion_errors_shown(
+    marts_dir: Path, errors: pl.DataFrame, plans: Iterable[str]
+) -> tuple[list[int], dict[str | None, list[int]]]:
+    """`ingestion_errors_of` for many plans at once: the row hashes of the rejected files in
+    report order, and the positions of the rows each plan shows besides those every plan shows
+    (under None, the rows naming no plan). A published plan is shown the rows naming it: one
+    whose id is part of a named plan's id is named too, being searched in the same text."""
+    plan_ids = _plan_ids(*_version(marts_dir / "mart_plans.parquet"))
+    published = set(plan_ids)
+    unpublished = [p for p in plans if p not in published]
+    ordered = errors.sort("source_domain", "file_name", maintain_order=True)
+    shown: dict[str | None, list[int]] = {None: []}
+    for position, named in enumerate(_plans_named(ordered, plan_ids)):
+        for plan_id in named or (None,):
+            shown.setdefault(plan_id, []).append(position)
+        for plan_id in unpublished if named else ():
+            if all(plan_id in other for other in named):
+                shown.setdefault(plan_id, []).append(position)
+    return ordered.hash_rows(seed=0).to_list(), shown
 
 
 def _plans_named(errors: pl.DataFrame, plan_ids: tuple[str, ...]) -> tuple[frozenset[str], ...]:

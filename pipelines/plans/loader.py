@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
+from pipelines.gc_control import paused_gc
 from pipelines.plans.documents import SUPPORTED_SUFFIXES, DocumentError, DocumentText, read_document
 from pipelines.plans.parsing import ParseCache, TextCache, text_key
 from pipelines.plans.tables import PlanTables, build_plan_tables
@@ -62,11 +63,12 @@ def load_plan_folder(
     files = plan_files(folder)
     supported = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
     texts = TextCache(cache_dir / "texts") if cache_dir else None
-    docs, errors = read_documents(supported, folder, texts)
-    errors += [
-        (p.relative_to(folder).as_posix(), f"unsupported file type '{p.suffix or '(none)'}'")
-        for p in files
-        if p.suffix.lower() not in SUPPORTED_SUFFIXES
-    ]
-    cache = ParseCache(cache_dir) if cache_dir else None
-    return build_plan_tables(docs, errors, cache, workers)
+    with paused_gc():  # tens of thousands of parsed objects, all kept: see gc_control
+        docs, errors = read_documents(supported, folder, texts)
+        errors += [
+            (p.relative_to(folder).as_posix(), f"unsupported file type '{p.suffix or '(none)'}'")
+            for p in files
+            if p.suffix.lower() not in SUPPORTED_SUFFIXES
+        ]
+        cache = ParseCache(cache_dir) if cache_dir else None
+        return build_plan_tables(docs, errors, cache, workers)

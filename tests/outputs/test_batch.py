@@ -92,3 +92,25 @@ def test_digests_taken_in_one_pass_equal_those_of_each_plans_rows(tmp_path: Path
             expected.update(mart.encode() + struct.pack(f"<{len(hashes)}Q", *hashes))
         assert digests[plan_id] == expected.hexdigest(), plan_id
     assert len(set(digests.values())) == len(years)
+
+
+def test_rejected_files_digested_in_one_pass_as_each_plan_is_shown_them(tmp_path: Path):
+    # a commune plan's id holds its province plan's id; "hp" is in no published mart
+    marts = tmp_path / "marts"
+    plans = {"hp-2026": [1], "hp-2026-xa-an": [2], "hd-2026": [3]}
+    files = ["z.xlsx", "hp-2026-xa-an__so.xlsx", "hd-2026.xlsx", "a.xlsx", "a.xlsx", "hp-2026.x"]
+    _publish(marts, plans, files)
+    years = dict.fromkeys([*plans, "hp"], 2026)
+    digests = plan_digests(marts, years, ("mart_ingestion_errors",))
+    shown = {}
+    for plan_id, year in years.items():
+        rows = plan_rows(marts, "mart_ingestion_errors", plan_id)
+        shown[plan_id] = rows["file_name"].to_list()
+        hashes = rows.hash_rows(seed=0).to_list()
+        expected = hashlib.sha256(f"{_code_fingerprint()}|{plan_id}|{year}".encode())
+        expected.update(b"mart_ingestion_errors" + struct.pack(f"<{len(hashes)}Q", *hashes))
+        assert digests[plan_id] == expected.hexdigest(), plan_id
+    assert shown["hd-2026"] == ["a.xlsx", "a.xlsx", "hd-2026.xlsx", "z.xlsx"]
+    assert shown["hp-2026"] == ["a.xlsx", "a.xlsx", "hp-2026-xa-an__so.xlsx", "hp-2026.x", "z.xlsx"]
+    assert shown["hp-2026-xa-an"] == ["a.xlsx", "a.xlsx", "hp-2026-xa-an__so.xlsx", "z.xlsx"]
+    assert shown["hp"] == shown["hp-2026"]

@@ -1,3 +1,7 @@
+-- A table, not a view: read by several models and data tests, each of which would otherwise
+-- compute it again from the raw rows (national scale: ~1 s a read).
+{{ config(materialized='table') }}
+
 -- Who answers for each task in each reporting year: plan × task × lead agency × report_year.
 -- A direct lead (chủ trì / thực hiện) is one row. A collective lead ("UBND các xã, phường",
 -- "Các sở, ban, ngành") becomes one row per agency of a kind it covers that sent a progress line

@@ -1,3 +1,7 @@
+-- A table, not a view: read by several models and data tests, each of which would otherwise
+-- compute it again from the raw rows (national scale: ~1 s a read).
+{{ config(materialized='table') }}
+
 -- The counts behind the three tip KPIs, per plan × agency × reporting year, as of the year's
 -- as_of_date (its end, or today when the year is not over). A tip received in the year counts
 -- as accepted when it has been accepted by today (var as_of_date), even in the next year.
