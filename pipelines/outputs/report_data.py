@@ -261,9 +261,12 @@ def ingestion_errors_shown(
     ordered = errors.sort("source_domain", "file_name", maintain_order=True)
     shown: dict[str | None, list[int]] = {None: []}
     for position, named in enumerate(_plans_named(ordered, plan_ids)):
-        for plan_id in named or (None,):
+        if not named:
+            shown[None].append(position)
+            continue
+        for plan_id in named:
             shown.setdefault(plan_id, []).append(position)
-        for plan_id in unpublished if named else ():
+        for plan_id in unpublished:  # as `ingestion_errors_of` decides for it
             if all(plan_id in other for other in named):
                 shown.setdefault(plan_id, []).append(position)
     return ordered.hash_rows(seed=0).to_list(), shown
