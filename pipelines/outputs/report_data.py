@@ -240,10 +240,7 @@ def ingestion_errors_of(
     errors: pl.DataFrame, plan_id: str, plan_ids: tuple[str, ...]
 ) -> pl.DataFrame:
     """The plan's rejected files, plus those naming no plan (they may be its agencies')."""
-    keep = [
-        plan_id in named or all(plan_id in other for other in named)
-        for named in _plans_named(errors, plan_ids)
-    ]
+    keep = [_shows(plan_id, named) for named in _plans_named(errors, plan_ids)]
     kept = errors.filter(pl.Series(keep, dtype=pl.Boolean))
     return kept.sort("source_domain", "file_name", maintain_order=True)
 
@@ -266,10 +263,15 @@ def ingestion_errors_shown(
             continue
         for plan_id in named:
             shown.setdefault(plan_id, []).append(position)
-        for plan_id in unpublished:  # as `ingestion_errors_of` decides for it
-            if all(plan_id in other for other in named):
+        for plan_id in unpublished:
+            if _shows(plan_id, named):
                 shown.setdefault(plan_id, []).append(position)
     return ordered.hash_rows(seed=0).to_list(), shown
+
+
+def _shows(plan_id: str, named: frozenset[str]) -> bool:
+    """Whether a plan's report shows a rejected file whose name or reason names `named`."""
+    return plan_id in named or all(plan_id in other for other in named)
 
 
 def _plans_named(errors: pl.DataFrame, plan_ids: tuple[str, ...]) -> tuple[frozenset[str], ...]:

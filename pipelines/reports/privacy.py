@@ -89,16 +89,8 @@ class Pseudonymizer:
         return _each_distinct(values, self.name)
 
     def phones(self, values: pl.Series) -> pl.Series:
-        """`phone` of each value: the digits found column-wise (as `normalize_phone` does),
-        each distinct number hashed once."""
-        digits = pl.col("value").str.replace_all(r"\D", "")
-        national = pl.when(digits.str.starts_with("84") & (digits.str.len_chars() == 11))
-        numbers = (
-            pl.DataFrame({"value": values.cast(pl.String)})
-            .select(national.then("0" + digits.str.slice(2)).otherwise(digits))
-            .to_series()
-        )
-        return _each_distinct(numbers, lambda d: self._hash("phone", d) if d else None)
+        """`phone` of each value; each distinct text hashed once."""
+        return _each_distinct(values.cast(pl.String), self.phone)
 
 
 def _each_distinct(values: pl.Series, hash_text: Callable[[str], str | None]) -> pl.Series:
