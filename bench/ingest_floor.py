@@ -8,8 +8,8 @@ checks rows against). On one process, over the same N workbooks sampled from DIR
 drifts; one process keeps the cores' sharing out of the figures):
 
 1. bare read: fastexcel alone, every sheet as text (what `bench/national.py` calls the floor);
-2. pre-scan: the checks that guard calamine against hostile files (`check_container`,
-   `check_members`: every zip member inflated within bounds, every sheet's extent measured);
+2. pre-scan: the checks that guard calamine against hostile files (`check_file`: every zip
+   member inflated within bounds, every sheet's extent measured);
 3. read: `read_sheets`, i.e. the pre-scan, then fastexcel with its bounds;
 4. ingest: `ingest_workbooks` in the pipeline's chunks of 256: the read, the ThongTin sheet,
    typing, pseudonymising informants, pandera validation and the quarantine.
@@ -31,24 +31,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import fastexcel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is scripts, not a package
-from national import RESULTS, machine
+from national import RESULTS, bare_read_files, machine
 
+from pipelines.defs.reports.assets import PLAN_INPUTS
 from pipelines.reports.ingest import PlanContext, ingest_workbooks
 from pipelines.reports.loader import CHUNK, report_files
 from pipelines.reports.privacy import Pseudonymizer
-from pipelines.reports.reader import check_container, check_members, read_sheets
+from pipelines.reports.reader import check_file, read_sheets
+from pipelines.warehouse.tables import read_table
 
 
 def plan_context(warehouse: Path) -> PlanContext:
+    """The context the report tables step validates against, from the loaded warehouse."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        frames = [
-            con.sql(f"select * from raw.{name}").pl()
-            for name in ("plans", "task_assignments", "plan_targets")
-        ]
-    return PlanContext.from_frames(*frames)
+        return PlanContext.from_frames(*(read_table(con, name) for name in PLAN_INPUTS))
 
 
 def fastest_ms(step: Callable[[], None], files: int, repeats: int) -> float:
@@ -70,18 +68,11 @@ def measure(data: Path, n_files: int, repeats: int) -> dict[str, float]:
     hasher = Pseudonymizer(b"bench ingest floor")
 
     def bare() -> None:
-        for path in files:  # as the bare read of bench/national.py
-            reader = fastexcel.read_excel(path)
-            for name in reader.sheet_names:
-                reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
+        bare_read_files(files)
 
     def prescan() -> None:
         for path in files:
-            with open(path, "rb") as handle:
-                head = handle.read(8)
-            check_container(path, head, path.stat().st_size)
-            if head.startswith(b"PK"):
-                check_members(path)
+            check_file(path)
 
     def read() -> None:
         for path in files:

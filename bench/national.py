@@ -94,13 +94,12 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
 
 # ---------------------------------------------------------------------------- stages
 
-BARE_READ = """
-import json, sys, time
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-def read(paths):
+def bare_read_files(paths: list[Path]) -> int:
+    """The floor: every sheet of each workbook read as text by fastexcel, nothing else; the
+    rows read. Also timed, serially, by bench/ingest_floor.py."""
     import fastexcel
+
     rows = 0
     for path in paths:
         try:
@@ -111,14 +110,24 @@ def read(paths):
             rows += reader.load_sheet(name, header_row=None, dtypes="string").to_polars().height
     return rows
 
+
+BARE_READ = f"""
+import json, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+from national import bare_read_files
+
 if __name__ == "__main__":
     folder, workers = Path(sys.argv[1]), int(sys.argv[2])
     files = sorted(p for p in folder.rglob("*.xlsx"))
     chunks = [files[i::workers * 8] for i in range(workers * 8)]
     started = time.perf_counter()
     with ProcessPoolExecutor(workers) as pool:
-        rows = sum(pool.map(read, chunks))
-    print(json.dumps({"files": len(files), "rows": rows, "seconds": time.perf_counter() - started}))
+        rows = sum(pool.map(bare_read_files, chunks))
+    seconds = time.perf_counter() - started
+    print(json.dumps({{"files": len(files), "rows": rows, "seconds": seconds}}))
 """
 
 LOAD = """

@@ -519,8 +519,8 @@ def check_legacy(path: Path) -> None:
         raise WorkbookError(f"the .xls file is damaged ({exc})") from exc
 
 
-def read_sheets(path: Path) -> dict[str, pl.DataFrame]:
-    """Every sheet as a frame of text cells; frame row i is the sheet's row i + 1."""
+def check_file(path: Path) -> None:
+    """Every check a file passes before calamine is asked to read it (the pre-scan)."""
     with path.open("rb") as handle:
         head = handle.read(8)
     check_container(path, head, path.stat().st_size)
@@ -528,6 +528,11 @@ def read_sheets(path: Path) -> dict[str, pl.DataFrame]:
         check_members(path)
     elif head.startswith(_OLE):
         check_legacy(path)
+
+
+def read_sheets(path: Path) -> dict[str, pl.DataFrame]:
+    """Every sheet as a frame of text cells; frame row i is the sheet's row i + 1."""
+    check_file(path)
     try:
         reader = fastexcel.read_excel(path)
         sheets: dict[str, pl.DataFrame] = {}
