@@ -115,7 +115,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
     from pipelines.parallel import worker_count
-    from pipelines.reports.sample_data import generate_sample_reports
+    from pipelines.samples.workbooks import generate_sample_reports
     from pipelines.settings import DataPaths
 
     out = Path(args.out)

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.reports.sample_data import generate_sample_reports
+from pipelines.samples.workbooks import generate_sample_reports
 from tests.conftest import PLANS_DIR, REPO_ROOT, SEEDS, repo_data_snapshot
 
 pytestmark = pytest.mark.e2e

@@ -2,8 +2,8 @@
 
 A report or dashboard page takes ~0.3 s to write, so at national scale (~3,400 plans) writing all
 of them every night would take longer than the whole load. Each document is keyed by a digest of
-what it is drawn from (`report_data.plan_rows` of every mart it reads), the year, and the source
-of `pipelines.outputs`. A document whose digest
+what it is drawn from (`report_data.plan_rows` of every mart it reads), the year, and the code
+that draws them (`pipelines.fingerprint`). A document whose digest
 matches the one written last time is hard-linked from the previous folder instead of written;
 the others are written by worker processes. Digests live in `.digests.json` in the folder.
 """
@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.fingerprint import inputs_fingerprint
 from pipelines.outputs.report_data import (
     INGESTION_ERRORS_MART,
     ingestion_errors_shown,
     read_mart_file,
 )
 from pipelines.parallel import map_in_processes
+
+DOCUMENT_CODE = ("pipelines.outputs.excel_report", "pipelines.outputs.dashboard", __name__)
 
 DIGESTS = ".digests.json"
 DOCS_PER_JOB = 8
@@ -38,11 +41,9 @@ Writer = Callable[[Path, str, int, Path, datetime], object]  # marts, plan, year
 
 @functools.cache
 def _code_fingerprint() -> str:
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """The code that draws documents (labels from `reports.spec` included), its data files
+    and package versions."""
+    return inputs_fingerprint(DOCUMENT_CODE)
 
 
 def plan_digests(marts_dir: Path, plan_years: dict[str, int], marts: tuple[str, ...]) -> dict:

@@ -23,7 +23,7 @@ from pipelines.plans.agency_catalog import (
     AgencyKind,
     CatalogEntry,
 )
-from pipelines.plans.text import fold, squash
+from pipelines.plans.text import fold, slug, squash
 
 
 @dataclass(frozen=True)
@@ -245,10 +245,6 @@ def _key(mention: str) -> str:
     return squash(_TRAILING_QUALIFIER.sub("", key)).strip(" .,;:")
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("&", " va ")).strip("-")
-
-
 def _locality(locality: str | None) -> tuple[str | None, str]:
     """(display name, folded key) of a plan locality; `Hung Yên` and `Hưng Yên` agree."""
     if not locality or not fold(locality):
@@ -324,7 +320,7 @@ def resolve_agency(mention: str, locality: str | None, level: str | None) -> Age
         scope = "national" if kind == "department" and key.startswith("bo ") else "local"
         if re.search(r"\btinh\b", key):
             scope = "province"
-        slug, name, extras = _slug(key) or "unnamed", _display(mention) or "?", {}
+        agency_slug, name, extras = slug(key) or "unnamed", _display(mention) or "?", {}
     else:
         entry, extras = found
         kind, group, scope = entry.kind, entry.is_group, entry.scope
@@ -336,7 +332,7 @@ def resolve_agency(mention: str, locality: str | None, level: str | None) -> Age
             "region": extras.get("region", "").upper(),
             "num": extras.get("num", ""),
         }
-        slug = _slug(entry.slug.format(**{**fill, "unit": unit}))
+        agency_slug = slug(entry.slug.format(**{**fill, "unit": unit}))
         name = entry.name.format(**fill)
     printed = extras.get("loc")
     if printed and not _NOT_A_PLACE.match(printed):
@@ -350,8 +346,8 @@ def resolve_agency(mention: str, locality: str | None, level: str | None) -> Age
         if scope == "region":
             loc_name = f"Khu vực {extras.get('region', '').upper()}"
     else:
-        prefix = _slug(loc_key) or "unscoped"
-    agency_id = f"{prefix}:group:{slug}" if group else f"{prefix}:{slug}"
+        prefix = slug(loc_key) or "unscoped"
+    agency_id = f"{prefix}:group:{agency_slug}" if group else f"{prefix}:{agency_slug}"
     return Agency(agency_id, name, kind, loc_name, group)
 
 

@@ -2,8 +2,9 @@
 
 At national scale (~3,400 plans, 0.05–0.2 s each) parsing dominates a nightly run that changes
 a handful of files. A plan's parse depends only on its files' names and bytes and on the parser
-code, so results are cached under a key made of those: the SHA-256 of every module of
-`pipelines.plans` (no version number to forget to bump) and each file's name and SHA-256.
+code, so results are cached under a key made of those: `pipelines.fingerprint` of this module (every
+module it imports, their data files and package versions: no version number to forget to bump)
+and each file's name and SHA-256.
 Uncached plans are parsed in worker processes when there are enough of them to pay for the
 workers' start-up.
 """
@@ -19,6 +20,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipelines.fingerprint import inputs_fingerprint
 from pipelines.parallel import map_in_processes, worker_count
 from pipelines.plans.assemble import ParsedPlan, PlanError, parse_plan
 from pipelines.plans.documents import DocumentText
@@ -31,13 +33,8 @@ Outcome = ParsedPlan | PlanError
 
 @functools.cache
 def parser_fingerprint() -> str:
-    """SHA-256 over the source of every module that shapes a parse."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """Digest of every module, data file and package version that shapes a parse."""
+    return inputs_fingerprint([__name__])
 
 
 def group_key(group: Group) -> str:

@@ -100,6 +100,13 @@ def fold(text: str) -> str:
     return " ".join("".join(map(fold_char, unicodedata.normalize("NFC", text))).split())
 
 
+def slug(text: str) -> str:
+    """The one identifier form of a name, for ids and file names: folded, `&` read as "và",
+    every run of other characters one dash: `Sở Tài chính & Kế hoạch` → `so-tai-chinh-va-ke-hoach`,
+    `08/KH-UBND` → `08-kh-ubnd`."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("&", " va ")).strip("-")
+
+
 def squash(text: str) -> str:
     """Collapse whitespace (including newlines) to single spaces and strip."""
     return " ".join(text.split())

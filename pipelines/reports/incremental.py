@@ -2,31 +2,45 @@
 
 The warehouse's own report tables are the cache: a workbook's result is rebuilt from its rows
 there, keyed by the file's SHA-256. The cache is valid only while everything that shaped those
-rows is unchanged — the parser version, the plan context (tasks, assignments, targets) and the
-informant-hashing key — so those go into a fingerprint stored with the tables; when it differs,
-every workbook is read again.
+rows is unchanged, so all of it goes into a fingerprint stored with the tables; when it differs,
+every workbook is read again:
+
+- the code: every module reading, typing, validating and resolving report rows (agency names
+  included: `plans/agencies.py`, `plans/agency_catalog.py`), the reference data files beside them
+  and the versions of the packages they import (`pipelines.fingerprint`);
+- the plan context (tasks, assignments, targets);
+- the informant-hashing key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import polars as pl
 
+from pipelines.fingerprint import PACKAGE_ROOT, inputs_fingerprint
 from pipelines.reports.ingest import PlanContext, SheetCount, WorkbookInfo, WorkbookResult
 from pipelines.reports.privacy import Pseudonymizer
 from pipelines.reports.tables import ROW_TABLES, SCHEMAS
 
-# Bump when reading, normalising or validation rules change: cached results become stale.
-PARSER_VERSION = "reports-2"
-STATE_SCHEMA = {"fingerprint": pl.String, "parser_version": pl.String}
+# What shapes a workbook's rows: the modules these import are found from here.
+CODE_ENTRIES = ("pipelines.reports.ingest", "pipelines.reports.tables", __name__)
+STATE_SCHEMA = {"fingerprint": pl.String, "code_fingerprint": pl.String}
 _DUPLICATE_PREFIX = "identical to "
 
 
-def fingerprint(ctx: PlanContext, hasher: Pseudonymizer) -> str:
+def code_fingerprint(root: Path | None = None) -> str:
+    """Digest of the code, reference data and package versions report rows depend on (in the
+    `pipelines` package at `root`, by default this one)."""
+    return inputs_fingerprint(CODE_ENTRIES, root or PACKAGE_ROOT)
+
+
+def fingerprint(ctx: PlanContext, hasher: Pseudonymizer, code: str) -> str:
+    """Everything a cached workbook result depends on besides the file's own bytes."""
     payload = {
-        "parser": PARSER_VERSION,
+        "code": code,
         "plans": sorted([k, v[0] or "", v[1] or ""] for k, v in ctx.localities.items()),
         "assigned": [[plan, task, *leads] for plan, task, leads in ctx.tasks.iter_rows()],
         "metrics": sorted([k, *sorted(v)] for k, v in ctx.metrics.items()),
@@ -88,3 +102,20 @@ class ReportCache:
 
     def get(self, sha256: str) -> WorkbookResult | None:
         return self.results.get(sha256)
+
+
+def state_frame(key: str, code: str) -> pl.DataFrame:
+    """The row stored with the report tables, vouching for what they were made from."""
+    return pl.DataFrame([{"fingerprint": key, "code_fingerprint": code}], schema=STATE_SCHEMA)
+
+
+def reusable_cache(
+    state: pl.DataFrame | None, previous: dict[str, pl.DataFrame | None], key: str
+) -> ReportCache | None:
+    """The last load's results, if they were made from the same inputs as this load (`key`)
+    and all their tables are there; else None: every workbook is read again."""
+    if state is None or "fingerprint" not in state.columns:
+        return None
+    if state["fingerprint"].to_list() != [key] or any(f is None for f in previous.values()):
+        return None
+    return ReportCache(previous)  # type: ignore[arg-type]

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from pipelines.reports.sample_data import SampleOptions, generate_sample_reports
 from pipelines.samples.localities import country
 from pipelines.samples.plan_texts import commune_document, province_documents
+from pipelines.samples.workbooks import SampleOptions, generate_sample_reports
 
 # Registers reach ~0.76 of the tips a profile receives by the report date (the rest arrive
 # after it); measured on the generator, used to size profiles for a wanted total.

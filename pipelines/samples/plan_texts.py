@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from pipelines.plans.text import fold
+from pipelines.plans.text import slug
 from pipelines.samples.localities import Commune, Province
 from pipelines.settings import REPO_ROOT
 
@@ -225,7 +225,7 @@ def commune_document(
         pairs += [("Tổ dân phố, làng", "Thôn, bản"), ("tổ dân phố", "thôn")]
     text = _replace(text, pairs)
     text = _replace(text, _province_pairs("Thanh Hóa", province))
-    return f"{province_slug(province)}/{slug_of(commune.name)}_2026_plan.txt", text
+    return f"{province_slug(province)}/{slug(commune.name)}_2026_plan.txt", text
 
 
 def _group_block(n: int, group: ExtraGroup) -> str:
@@ -235,12 +235,8 @@ def _group_block(n: int, group: ExtraGroup) -> str:
     return "\n\n".join(lines)
 
 
-def slug_of(name: str) -> str:
-    return "-".join(fold(name).split())
-
-
 def province_slug(province: Province) -> str:
-    return slug_of(province.name)
+    return slug(province.name)
 
 
 def _seed(name: str) -> str:

@@ -1,12 +1,19 @@
-"""A workbook already loaded (same bytes, same plans, parser and key) is not read again."""
+"""A workbook already loaded (same bytes, same plans, code and key) is not read again."""
 
 import shutil
 from pathlib import Path
 
 import pytest
 
+from pipelines.fingerprint import PACKAGE_ROOT
 from pipelines.plans.loader import load_plan_folder
-from pipelines.reports.incremental import ReportCache, fingerprint
+from pipelines.reports.incremental import (
+    ReportCache,
+    code_fingerprint,
+    fingerprint,
+    reusable_cache,
+    state_frame,
+)
 from pipelines.reports.ingest import PlanContext
 from pipelines.reports.loader import load_report_folder
 from pipelines.reports.privacy import Pseudonymizer
@@ -61,8 +68,70 @@ def test_only_new_files_are_read_and_removed_files_disappear(tmp_path: Path, ctx
 
 
 def test_fingerprint_changes_with_key_and_plans(ctx) -> None:
-    base = fingerprint(ctx, HASHER)
-    assert fingerprint(ctx, HASHER) == base
-    assert fingerprint(ctx, Pseudonymizer(b"another key")) != base
+    code = code_fingerprint()
+    base = fingerprint(ctx, HASHER, code)
+    assert fingerprint(ctx, HASHER, code) == base
+    assert fingerprint(ctx, Pseudonymizer(b"another key"), code) != base
     fewer = PlanContext(ctx.localities, ctx.tasks.slice(1), ctx.metrics)
-    assert fingerprint(fewer, HASHER) != base
+    assert fingerprint(fewer, HASHER, code) != base
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """A copy of the `pipelines` package to edit (the code the fingerprint reads)."""
+    copy = tmp_path / "pipelines"
+    shutil.copytree(PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_code_fingerprint_follows_what_shapes_report_rows(package_copy: Path) -> None:
+    base = code_fingerprint(package_copy)
+    assert base == code_fingerprint(PACKAGE_ROOT)  # a faithful copy: same inputs, same key
+
+    dashboard = package_copy / "outputs" / "dashboard.py"  # draws documents, not rows
+    dashboard.write_text(dashboard.read_text() + "\n# unrelated edit\n")
+    assert code_fingerprint(package_copy) == base
+
+    normalize = package_copy / "reports" / "normalize.py"  # imported by ingestion
+    normalize.write_text(normalize.read_text() + "\n# a rule changed\n")
+    assert code_fingerprint(package_copy) != base
+
+
+def test_reference_data_beside_the_code_is_an_input(package_copy: Path) -> None:
+    base = code_fingerprint(package_copy)
+    reference = package_copy / "plans" / "reference"
+    reference.mkdir()
+    (reference / "agencies.csv").write_text("slug,name\nso-tu-phap,Sở Tư pháp\n")
+    assert code_fingerprint(package_copy) != base
+
+
+def test_changed_agency_catalogue_reads_every_workbook_again(
+    tmp_path: Path, ctx, package_copy: Path
+) -> None:
+    """What the report asset does between two loads: reuse the last tables only when the key
+    stored with them is this load's key."""
+    folder = tmp_path / "reports"
+    shutil.copytree(REPORTS, folder)
+    first = load_report_folder(folder, ctx, HASHER)
+    stored = state_frame(fingerprint(ctx, HASHER, code_fingerprint(package_copy)), "code")
+
+    same = fingerprint(ctx, HASHER, code_fingerprint(package_copy))
+    cache = reusable_cache(stored, first.frames, same)
+    assert cache is not None
+    assert load_report_folder(folder, ctx, HASHER, cache).files_read == 0
+
+    catalog = package_copy / "plans" / "agency_catalog.py"
+    catalog.write_text(catalog.read_text().replace("Sở Tư pháp", "Sở Tư pháp tỉnh", 1))
+    changed = fingerprint(ctx, HASHER, code_fingerprint(package_copy))
+    assert changed != same
+    assert reusable_cache(stored, first.frames, changed) is None
+    again = load_report_folder(folder, ctx, HASHER, reusable_cache(stored, first.frames, changed))
+    assert (again.files_read, again.files_skipped) == (23, 0)
+
+
+def test_no_cache_from_an_older_state_table_or_missing_tables(ctx) -> None:
+    import polars as pl
+
+    old_layout = pl.DataFrame({"parser_version": ["reports-2"]})
+    assert reusable_cache(old_layout, {}, "k") is None
+    assert reusable_cache(state_frame("k", "c"), {"tips": None}, "k") is None

@@ -8,10 +8,10 @@ from pipelines.defs.metadata import frame_metadata, markdown_preview
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.parallel import worker_count
 from pipelines.reports.incremental import (
-    PARSER_VERSION,
-    STATE_SCHEMA,
-    ReportCache,
+    code_fingerprint,
     fingerprint,
+    reusable_cache,
+    state_frame,
 )
 from pipelines.reports.ingest import PlanContext
 from pipelines.reports.loader import load_report_folder
@@ -134,27 +134,20 @@ def report_tables(
     with warehouse_connection(duckdb) as conn:
         plan_frames = {name: read_table(conn, name) for name in PLAN_INPUTS}
         ctx = PlanContext.from_frames(*(plan_frames[name] for name in PLAN_INPUTS))
-        current = fingerprint(ctx, hasher)
+        code = code_fingerprint()
+        current = fingerprint(ctx, hasher, code)
         state = read_table(conn, "report_ingest_state")
         previous = {name: read_table(conn, name) for name in SCHEMAS}
-    reusable = state is not None and state["fingerprint"].to_list() == [current]
-    cache = (
-        ReportCache(previous)
-        if reusable and all(f is not None for f in previous.values())
-        else None
-    )
-    if not reusable and state is not None:
-        context.log.info("plans, parser or key changed since the last load: reading every workbook")
+    cache = reusable_cache(state, previous, current)
+    if cache is None and state is not None:
+        context.log.info("plans, code or key changed since the last load: reading every workbook")
     tables = load_report_folder(data_dir.paths.raw_reports, ctx, hasher, cache, worker_count())
     frames = tables.frames
-    state_frame = pl.DataFrame(
-        [{"fingerprint": current, "parser_version": PARSER_VERSION}], schema=STATE_SCHEMA
-    )
     for error in frames["report_ingestion_errors"].iter_rows(named=True):
         context.log.warning(f"{error['file_name']}: {error['reason']}")
     with warehouse_connection(duckdb) as conn:
         # One transaction: the fingerprint must never vouch for tables of another load.
-        replace_tables(conn, {**frames, "report_ingest_state": state_frame})
+        replace_tables(conn, {**frames, "report_ingest_state": state_frame(current, code)})
 
     counts = frames["report_sheet_counts"]
     by_rule = frames["quarantine"].group_by("rule").len().sort("len", descending=True)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipelines.plans.model import ReportingObligation as R
-from pipelines.plans.reporting import extract_reporting_obligations as extract
+from pipelines.plans.obligations import extract_reporting_obligations as extract
 from tests.conftest import seed_text
 
 STANDING_OFFICE_TH = "Sở Công Thương - Cơ quan Thường trực Ban Chỉ đạo 389 tỉnh"

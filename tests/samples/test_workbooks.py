@@ -19,14 +19,6 @@ import pytest
 from pipelines.plans.agencies import resolve_agency
 from pipelines.plans.loader import load_plan_folder
 from pipelines.plans.text import fold
-from pipelines.reports import sample_rows as sr
-from pipelines.reports.sample_data import (
-    DIRT_KINDS,
-    SampleFile,
-    SampleManifest,
-    generate_sample_reports,
-    workbook_bytes,
-)
 from pipelines.reports.spec import (
     ENFORCEMENT,
     INFO_FIELDS,
@@ -35,6 +27,14 @@ from pipelines.reports.spec import (
     TASK_PROGRESS,
     TIPS,
     SheetSpec,
+)
+from pipelines.samples import report_rows as sr
+from pipelines.samples.workbooks import (
+    DIRT_KINDS,
+    SampleFile,
+    SampleManifest,
+    generate_sample_reports,
+    workbook_bytes,
 )
 from tests.conftest import PLANS_DIR, REPO_ROOT
 

@@ -1,7 +1,7 @@
 """Deterministic sample report workbooks for the bundled plans: realistic, and realistically messy.
 
 `generate_sample_reports` reads the plans, decides who reports what (`demo_submissions`), makes
-the rows (`sample_rows`), dirties them the way real submissions are dirty (`layout_sheet`) and
+the rows (`report_rows`), dirties them the way real submissions are dirty (`layout_sheet`) and
 writes byte-stable .xlsx files. Every random choice comes from a `random.Random` seeded by the
 seed plus what is being made (plan, agency, file), so one workbook does not shift when another is
 added and a larger roster (more provinces, more periods) is a matter of parameters.
@@ -21,9 +21,7 @@ from openpyxl import Workbook
 
 from pipelines.parallel import map_in_processes
 from pipelines.plans.loader import load_plan_folder
-from pipelines.plans.text import fold
-from pipelines.reports import sample_rows as sr
-from pipelines.reports.sample_rows import SamplePlan, printed_name, sample_plans
+from pipelines.plans.text import slug
 from pipelines.reports.spec import (
     ENFORCEMENT,
     INFO_FIELDS,
@@ -33,6 +31,8 @@ from pipelines.reports.spec import (
     TIPS,
     SheetSpec,
 )
+from pipelines.samples import report_rows as sr
+from pipelines.samples.report_rows import SamplePlan, printed_name, sample_plans
 
 YEAR = 2026
 FIXED_TIME = datetime(YEAR, 1, 1)  # workbook properties and zip entries: same bytes every run
@@ -96,9 +96,8 @@ class Submission:
 
     @property
     def file_name(self) -> str:
-        slug = re.sub(r"[^a-z0-9]+", "-", fold(self.agency_name)).strip("-")
         suffix = f"__v{self.version}" if self.version > 1 else ""
-        return f"{self.plan_id}__{slug}__{self.period}{suffix}.xlsx"
+        return f"{self.plan_id}__{slug(self.agency_name)}__{self.period}{suffix}.xlsx"
 
 
 @dataclass(frozen=True)

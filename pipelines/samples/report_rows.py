@@ -1,7 +1,7 @@
 """Pure generators of sample report rows: tips, task progress, enforcement results, target counts.
 
 Rows are dicts keyed by the spec's column keys and hold clean values (`date`, `int`, labels as
-printed in the dropdowns, `None` for blank); `sample_data` makes them look like real, messy
+printed in the dropdowns, `None` for blank); `workbooks` makes them look like real, messy
 submissions and writes them. Every function takes its own `random.Random`, so the same seed
 gives the same rows.
 """
