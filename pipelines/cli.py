@@ -21,10 +21,19 @@ def _absolute_data_dir_env() -> None:
         os.environ[DATA_DIR_ENV] = str(Path(value).expanduser().resolve())
 
 
+def _as_of_argument(text: str) -> str:
+    from pipelines.as_of import parse_as_of
+
+    try:
+        return parse_as_of(text, "--as-of").isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.run import run_all
 
-    return run_all(echo=print)
+    return run_all(echo=print, as_of=args.as_of)
 
 
 def cmd_parse_plan(args: argparse.Namespace) -> int:
@@ -140,15 +149,21 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pipelines.outputs.excel_report import write_plan_report
-    from pipelines.outputs.report_data import ReportError
+    from pipelines.outputs.report_data import ReportError, read_build_as_of, year_as_of
     from pipelines.settings import DataPaths
 
+    marts = DataPaths.from_env().marts
     try:
-        out = write_plan_report(DataPaths.from_env().marts, args.plan, args.year, Path(args.out))
+        out = write_plan_report(marts, args.plan, args.year, Path(args.out))
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"{out}: annual report of {args.plan} for {args.year}")
+    built = read_build_as_of(marts)
+    as_of = year_as_of(built, args.year)
+    print(
+        f"{out}: annual report of {args.plan} for {args.year}, figures as of "
+        f"{as_of:%d/%m/%Y} (the marts were built as of {built:%d/%m/%Y})"
+    )
     return 0
 
 
@@ -160,7 +175,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser(
         "run",
-        help="materialize every asset in-process against PLAN389_DATA_DIR (default ./data)",
+        help="materialize every asset in-process against PLAN389_DATA_DIR (default ./data); "
+        "exit 0: all published and every file used, 3: published but some files refused, "
+        "1: a step failed, 130: interrupted",
+    )
+    run.add_argument(
+        "--as-of",
+        type=_as_of_argument,
+        metavar="YYYY-MM-DD",
+        help="count every figure through this day (default: PLAN389_AS_OF, else today in "
+        "Vietnam); rows dated later are loaded but not counted",
     )
     run.set_defaults(func=cmd_run)
 

@@ -13,11 +13,12 @@ from pipelines.defs.warehouse import assets as warehouse_assets
 from pipelines.defs.warehouse import checks as warehouse_checks
 
 
-def build_defs() -> dg.Definitions:
+def build_defs(as_of_flag: str | None = None) -> dg.Definitions:
     """Definitions whose resources point at the current PLAN389_DATA_DIR.
 
     `dagster dev` loads `defs` once; `plan389 run` and the tests call this per run, so a run
-    never writes to the data directory of an earlier one in the same process.
+    never writes to the data directory of an earlier one in the same process. `as_of_flag` is
+    `plan389 run --as-of`.
     """
     return dg.Definitions(
         assets=dg.load_assets_from_modules(
@@ -27,7 +28,7 @@ def build_defs() -> dg.Definitions:
         jobs=[load_job],
         schedules=[nightly_load],
         sensors=[raw_files_sensor],
-        resources=build_resources(),
+        resources=build_resources(as_of_flag=as_of_flag),
     )
 
 

@@ -1,4 +1,15 @@
-"""Materialize the whole asset graph in-process (what `plan389 run` does), showing progress."""
+"""Materialize the whole asset graph in-process (what `plan389 run` does), showing progress.
+
+Exit codes, for cron and scripts:
+
+- 0: everything published, every input file used;
+- 3: published, but some input files were refused (listed; in mart_ingestion_errors);
+- 1: a step failed; the marts are published whole or not at all, and the summary says which,
+  and which documents were not written;
+- 130: interrupted.
+
+An identical copy of another file is listed but not refused: it does not make the code 3.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +20,11 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass
 
 import dagster as dg
 
+from pipelines.as_of import resolve_as_of
 from pipelines.progress import (
     ProgressDisplay,
     RunProgress,
@@ -22,7 +35,16 @@ from pipelines.progress import (
 )
 from pipelines.settings import DataPaths
 
+SUCCESS_EXIT_CODE = 0
+FAILED_EXIT_CODE = 1
+REFUSED_FILES_EXIT_CODE = 3  # published, but some input files could not be used
 INTERRUPTED_EXIT_CODE = 130  # what shells report for a process ended by Ctrl-C
+
+# Checks that fail when an input file is refused: the run still publishes the other files' data.
+REFUSAL_CHECKS = frozenset({"files_readable", "plan_files_parsed"})
+PUBLISH_STEP = "published_marts"
+DOCUMENT_STEPS = {"official_reports": "marts/reports/", "kpi_dashboards": "marts/dashboard/"}
+_AS_OF_SOURCES = {"flag": "--as-of", "env": "PLAN389_AS_OF", "today": "today in Vietnam"}
 
 
 def run_all(
@@ -30,21 +52,27 @@ def run_all(
     instance: dg.DagsterInstance | None = None,
     log_level: str = "WARNING",
     live: bool | None = None,
+    as_of: str | None = None,
 ) -> int:
-    """Run every asset and check; show progress; print a summary; return a process exit code.
+    """Run every asset and check; show progress; print a summary; return a process exit code
+    (see the module docstring).
 
     `live` redraws a status block in place; by default only when printing to a terminal (a
-    custom `echo` collects plain lines instead).
+    custom `echo` collects plain lines instead). `as_of` is `plan389 run --as-of`
+    (YYYY-MM-DD); it wins over PLAN389_AS_OF.
     """
     from pipelines.defs.warehouse.project import prepare_manifest
 
+    resolved = resolve_as_of(flag=as_of)  # refuses a malformed date before anything runs
     prepare_manifest()
     from pipelines.definitions import build_defs  # needs the manifest prepared above
 
-    defs = build_defs()  # resources for this run's PLAN389_DATA_DIR
+    defs = build_defs(as_of_flag=as_of)  # resources for this run's PLAN389_DATA_DIR
 
     paths = DataPaths.from_env()
     echo(f"plan389: data directory {paths.root}")
+    source = _AS_OF_SOURCES.get(resolved.source, resolved.source)
+    echo(f"plan389: figures as of {resolved.day.isoformat()} ({source})")
     job = defs.resolve_implicit_global_asset_job_def()
     if live is None:
         live = draws_live(echo, sys.stdout)
@@ -64,7 +92,7 @@ def run_all(
         traceback.print_exc(file=sys.stderr)
         echo(f"plan389: error: {type(exc).__name__}: {exc}")
         echo("plan389: run FAILED")
-        return 1
+        return FAILED_EXIT_CODE
     return _summarize(result, paths, echo)
 
 
@@ -111,6 +139,51 @@ def step_kinds(defs: dg.Definitions, job: dg.JobDefinition) -> dict[str, StepKin
     return {node.name: kinds.get(node.name, "python") for node in job.nodes_in_topological_order}
 
 
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a finished run did, as far as its exit code is concerned."""
+
+    failed_steps: tuple[str, ...] = ()
+    failed_checks: tuple[str, ...] = ()  # ERROR checks other than file refusals
+    refusal_checks: tuple[str, ...] = ()  # ERROR checks failed because a file was refused
+    published: bool = False
+    interrupted: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return INTERRUPTED_EXIT_CODE
+        if self.failed_steps or self.failed_checks or not self.published:
+            return FAILED_EXIT_CODE
+        return REFUSED_FILES_EXIT_CODE if self.refusal_checks else SUCCESS_EXIT_CODE
+
+
+def run_outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
+    failures = [e for e in result.all_events if e.is_step_failure]
+    evaluations = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    errors = [
+        ev.asset_check_key
+        for ev in evaluations
+        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    materialized = {
+        e.asset_key.to_user_string()
+        for e in result.get_asset_materialization_events()
+        if e.asset_key is not None
+    }
+    return RunOutcome(
+        failed_steps=tuple(e.step_key for e in failures),
+        failed_checks=tuple(k.to_user_string() for k in errors if k.name not in REFUSAL_CHECKS),
+        refusal_checks=tuple(k.to_user_string() for k in errors if k.name in REFUSAL_CHECKS),
+        published=PUBLISH_STEP in materialized,
+        interrupted=any(is_interrupt(e.step_failure_data) for e in failures),
+    )
+
+
 def _summarize(
     result: dg.ExecuteInProcessResult, paths: DataPaths, echo: Callable[[str], None]
 ) -> int:
@@ -119,39 +192,72 @@ def _summarize(
         for e in result.get_asset_materialization_events()
         if e.asset_key is not None
     )
-    failures = [e for e in result.all_events if e.is_step_failure]
-    failed_steps = [e.step_key for e in failures]
-    interrupted = any(is_interrupt(e.step_failure_data) for e in failures)
     evaluations = [
         e.event_specific_data
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
-    failed_checks = [
-        ev.asset_check_key.to_user_string()
-        for ev in evaluations
-        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
     ]
     warned_checks = [
         ev.asset_check_key.to_user_string()
         for ev in evaluations
         if not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN
     ]
+    outcome = run_outcome(result)
     echo(f"assets materialized: {len(materialized)}; checks run: {len(evaluations)}")
     for key in materialized:
         echo(f"  {key}")
     _echo_marts(paths, echo)
-    for step in failed_steps:
+    for step in outcome.failed_steps:
         echo(f"FAILED step: {step}")
-    for check in failed_checks:
+    for check in outcome.failed_checks:
         echo(f"FAILED check: {check}")
     for check in warned_checks:
         echo(f"warning from check: {check}")
-    ok = result.success and not failed_steps and not failed_checks
-    if interrupted:
+    if outcome.published:
+        _echo_ingestion_errors(paths, echo)
+    code = outcome.exit_code
+    if code == FAILED_EXIT_CODE:
+        _echo_what_was_not_written(outcome, set(materialized), echo)
+    if outcome.interrupted:
         echo("plan389: interrupted")
-    echo("plan389: run succeeded" if ok else "plan389: run FAILED")
-    return 0 if ok else INTERRUPTED_EXIT_CODE if interrupted else 1
+    echo(
+        {
+            SUCCESS_EXIT_CODE: "plan389: run succeeded",
+            REFUSED_FILES_EXIT_CODE: "plan389: run succeeded; some input files were refused "
+            "(listed above; see mart_ingestion_errors)",
+        }.get(code, "plan389: run FAILED")
+    )
+    return code
+
+
+def _echo_what_was_not_written(
+    outcome: RunOutcome, materialized: set[str], echo: Callable[[str], None]
+) -> None:
+    if outcome.published:
+        echo("plan389: the marts were published (marts/, complete)")
+    else:
+        echo("plan389: the marts were NOT published: the previous release stays in place")
+    missing = [
+        f"{step} ({where})" for step, where in DOCUMENT_STEPS.items() if step not in materialized
+    ]
+    if missing:
+        echo(f"plan389: documents not written: {', '.join(missing)}")
+
+
+def _echo_ingestion_errors(paths: DataPaths, echo: Callable[[str], None]) -> None:
+    """The refused files and identical copies of this release (mart_ingestion_errors)."""
+    path = paths.marts / "mart_ingestion_errors.parquet"
+    if not path.is_file():
+        return
+    import polars as pl
+
+    errors = pl.read_parquet(path).sort("source_domain", "file_name")
+    for refused, title in ((True, "refused files"), (False, "identical copies (not refused)")):
+        rows = errors.filter(pl.col("is_refused") == refused)
+        if rows.height:
+            echo(f"{title}: {rows.height}")
+        for row in rows.iter_rows(named=True):
+            echo(f"  {row['source_domain']}/{row['file_name']}: {row['reason']}")
 
 
 def _echo_marts(paths: DataPaths, echo: Callable[[str], None]) -> None:

@@ -1,17 +1,25 @@
-"""Shared fixtures: the bundled seed plan documents, and the marts of a run on the bundled data."""
+"""Shared fixtures: the bundled seed plan documents, and the marts of a run on the bundled data.
+
+Every test runs with PLAN389_AS_OF pinned (`PINNED_AS_OF`, the day the figures in the tests were
+worked out for), so no figure depends on the day the suite runs; a test of the default ("today
+in Vietnam") removes the variable and fixes the clock it passes in.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from pipelines.as_of import AS_OF_ENV
 from pipelines.plans.text import decode_bytes, normalize_document
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+PINNED_AS_OF = "2026-11-23"
 PLANS_DIR = REPO_ROOT / "data" / "raw" / "plans"
 
 SEEDS = {
@@ -21,6 +29,18 @@ SEEDS = {
     "hung_yen_appendix": "hung-yen_2026_plan-appendix.md",
     "lao_cai": "lao-cai_2025_plan-pdf-text.txt",
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_as_of() -> Iterator[str]:
+    """PLAN389_AS_OF for the whole session (subprocesses inherit it)."""
+    before = os.environ.get(AS_OF_ENV)
+    os.environ[AS_OF_ENV] = PINNED_AS_OF
+    yield PINNED_AS_OF
+    if before is None:
+        os.environ.pop(AS_OF_ENV, None)
+    else:
+        os.environ[AS_OF_ENV] = before
 
 
 def seed_text(key: str) -> str:
@@ -58,9 +78,9 @@ def bundled_marts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 def _cached_marts(config: pytest.Config, root: Path) -> Path:
     """Marts of a real run on the bundled data, reused while nothing they depend on changed.
 
-    The key covers the raw data, the pipeline and dbt code, the lock file and today's date (the
-    marts' as-of date), so a reused copy is what a new run would publish; a miss runs the
-    whole asset graph (~60 s) and keeps its Parquet files in pytest's cache.
+    The key covers the raw data, the pipeline and dbt code, the lock file and the pinned as-of
+    date, so a reused copy is what a new run would publish; a miss runs the whole asset graph
+    (~60 s) and keeps its Parquet files in pytest's cache.
     """
     cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
     if cache is None:
@@ -85,12 +105,13 @@ def _run_pipeline(root: Path) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PLAN389_DATA_DIR", str(root / "data"))
         mp.setenv("PLAN389_PII_KEY", "test-key")
+        mp.setenv(AS_OF_ENV, PINNED_AS_OF)
         assert run_all(echo=lines.append) == 0, "\n".join(lines)
     return root / "data" / "marts"
 
 
 def _inputs_key() -> str:
-    digest = hashlib.sha256(date.today().isoformat().encode())
+    digest = hashlib.sha256(PINNED_AS_OF.encode())
     skip = {"__pycache__", "target", "logs", "dbt_packages"}
     for top in ("data/raw", "pipelines", "dbt_project", "requirements.lock", "pyproject.toml"):
         base = REPO_ROOT / top

@@ -97,8 +97,19 @@ def _tips(wb, report_date: date) -> list[Tip]:
     return tips
 
 
-def tip_kpis(reports_dir: Path, year: int) -> dict[str, dict[str, tuple[int, int]]]:
-    """plan_id → metric → (numerator, denominator), for the tip metrics of `year`."""
+def _as_it_stood(tip: Tip, as_of: date) -> Tip:
+    accepted = tip.accepted if tip.accepted and tip.accepted <= as_of else None
+    resolved = tip.resolved if tip.resolved and tip.resolved <= as_of else None
+    outcome = tip.outcome if resolved else ""
+    return Tip(tip.code, tip.received, accepted, resolved, outcome, tip.signs)
+
+
+def tip_kpis(
+    reports_dir: Path, year: int, as_of: date | None = None
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """plan_id → metric → (numerator, denominator), for the tip metrics of `year`, counted as
+    of `as_of` (default: the year's end): a step dated after it has not happened yet."""
+    as_of = min(as_of or date(year, 12, 31), date(year, 12, 31))
     books = []
     for path in sorted(reports_dir.glob("*.xlsx")):
         wb = load_workbook(path, data_only=True)
@@ -120,14 +131,19 @@ def tip_kpis(reports_dir: Path, year: int) -> dict[str, dict[str, tuple[int, int
         key = book[:3]
         if key not in latest or (book[3], book[4]) > (latest[key][3], latest[key][4]):
             latest[key] = book
-    # a tip is counted once: its state in the agency's latest report
+    # a tip is counted once: its state in the agency's latest report, as it stood on `as_of`
     tips: dict[tuple, tuple[date, Tip]] = {}
     for plan, agency, _period, report_date, _name, book_tips in latest.values():
         for tip in book_tips:
             key = (plan, agency, tip.code)
             if key not in tips or report_date > tips[key][0]:
                 tips[key] = (report_date, tip)
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    tips = {
+        key: (when, _as_it_stood(tip, as_of))
+        for key, (when, tip) in tips.items()
+        if tip.received <= as_of
+    }
+    start, end = date(year, 1, 1), as_of
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for (plan, _agency, _code), (_, t) in tips.items():
         c = counts[plan]

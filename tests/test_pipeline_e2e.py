@@ -239,6 +239,8 @@ def test_kpi_marts_match_an_independent_recomputation(run: Run) -> None:
 
 def test_every_mart_is_published(run: Run) -> None:
     expected = {
+        "mart_build_info",
+        "mart_rows_after_as_of",
         "mart_enforcement_by_field",
         "mart_ingestion_errors",
         "mart_kpi_targets",

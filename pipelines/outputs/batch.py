@@ -3,9 +3,16 @@
 A report or dashboard page takes ~0.3 s to write, so at national scale (~3,400 plans) writing all
 of them every night would take longer than the whole load. Each document is keyed by a digest of
 what it is drawn from (`report_data.plan_rows` of every mart it reads), the year, and the code
-that draws them (`pipelines.fingerprint`). A document whose digest
-matches the one written last time is hard-linked from the previous folder instead of written;
-the others are written by worker processes. Digests live in `.digests.json` in the folder.
+that draws them (`pipelines.fingerprint`). A document whose digest matches the one written last
+time is hard-linked from the previous folder instead of written; the others are written by
+worker processes. Digests live in `.digests.json` in the folder.
+
+What a day passing changes alone is not content: the marts' `as_of_date` and `snapshot_date`
+columns and the days overdue of unfinished tasks move every day, so they are left out of the
+digest (a task falling due, a report going missing, a new row do change it). A document kept
+from an earlier day states the as-of date it was written with (the dashboard shows the current
+one through `as-of.js`), until its year ends: the digest holds whether the year is over, so
+every document of a closed year is written once more, as of 31/12.
 """
 
 from __future__ import annotations
@@ -19,13 +26,15 @@ import shutil
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from pipelines.as_of import now_vn
 from pipelines.fingerprint import inputs_fingerprint
 from pipelines.outputs.report_data import (
     INGESTION_ERRORS_MART,
     ingestion_errors_shown,
+    read_build_as_of,
     read_mart_file,
 )
 from pipelines.parallel import map_in_processes
@@ -33,6 +42,8 @@ from pipelines.parallel import map_in_processes
 DOCUMENT_CODE = ("pipelines.outputs.excel_report", "pipelines.outputs.dashboard", __name__)
 
 DIGESTS = ".digests.json"
+# Columns that move with the as-of date alone (see the module docstring).
+DATED_COLUMNS = ("as_of_date", "days_overdue", "snapshot_date")
 DOCS_PER_JOB = 8
 MIN_JOBS_FOR_WORKERS = 8  # fewer documents (< 57): a worker's start-up costs more than it saves
 
@@ -46,16 +57,26 @@ def _code_fingerprint() -> str:
     return inputs_fingerprint(DOCUMENT_CODE)
 
 
+def digest_seed(plan_id: str, year: int, as_of: date) -> str:
+    """What a plan's digest starts from: the drawing code, the plan, the year, and whether the
+    year is over as of `as_of` (then its documents are written once more, as of 31/12)."""
+    closed = as_of >= date(year, 12, 31)
+    return f"{_code_fingerprint()}|{plan_id}|{year}|{'closed' if closed else 'open'}"
+
+
 def plan_digests(marts_dir: Path, plan_years: dict[str, int], marts: tuple[str, ...]) -> dict:
-    """plan id → digest of everything its document is drawn from (`plan_rows` of each mart)."""
+    """plan id → digest of everything its document is drawn from (`plan_rows` of each mart),
+    but for what only the as-of date moves."""
+    as_of = read_build_as_of(marts_dir)
     per_plan: dict[str, hashlib._Hash] = {}
     for plan_id, year in plan_years.items():
-        per_plan[plan_id] = hashlib.sha256(f"{_code_fingerprint()}|{plan_id}|{year}".encode())
+        per_plan[plan_id] = hashlib.sha256(digest_seed(plan_id, year, as_of).encode())
     for mart in marts:
         path = marts_dir / f"{mart}.parquet"
         if not path.is_file():
             continue
         frame = read_mart_file(path)
+        frame = frame.drop([c for c in DATED_COLUMNS if c in frame.columns])
         if mart == INGESTION_ERRORS_MART:  # which rejected files a plan shows: per plan
             hashes, shown = ingestion_errors_shown(marts_dir, frame, per_plan)
             for plan_id, digest in per_plan.items():
@@ -121,7 +142,7 @@ def write_plan_documents(
             reused.append(file_name)
         else:
             todo.append((plan_id, year, staging / file_name))
-    now = datetime.now().astimezone()
+    now = now_vn()
     jobs = [
         (writer, marts_dir, todo[i : i + DOCS_PER_JOB], now)
         for i in range(0, len(todo), DOCS_PER_JOB)

@@ -5,6 +5,11 @@ share one `plotly.min.js` beside them (inlined, the 4.6 MB library made a nation
 pages weigh 16 GB), and a Content-Security-Policy forbids any network fetch, so the folder opens
 offline. Every string from the data is HTML-escaped, in the
 page and in the charts (plotly renders pseudo-HTML such as <b> in labels, and decodes entities).
+
+A page is rewritten only when what it shows changed (`batch.write_plan_documents`). The as-of
+date it states ("Số liệu tính đến") moves every day though its figures may not: the page prints
+the date it was written with, and the folder's `as-of.js`, rewritten by every run, sets it to the
+marts' current as-of date when the page opens.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,11 +26,16 @@ import plotly.io
 import plotly.offline
 import polars as pl
 
-from pipelines.outputs.batch import write_plan_documents
+from pipelines.as_of import now_vn
+from pipelines.outputs.batch import BatchResult, write_plan_documents
 from pipelines.outputs.report_data import (
     DOCUMENT_MARTS,
+    ROWS_AFTER_MART,
     mart_of_plan,
+    read_build_as_of,
     read_mart_file,
+    rows_after_note,
+    year_as_of,
 )
 from pipelines.reports.spec import METRIC_LABELS
 
@@ -52,6 +63,7 @@ SECTIONS = {
 }
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif'
 PLOTLY_FILE = "plotly.min.js"
+AS_OF_FILE = "as-of.js"  # window.plan389AsOf = "YYYY-MM-DD": the marts' as-of date
 # No network at all: scripts inline or from the page's own folder, styles inline only, images
 # and fonts only as data: URIs.
 CSP = (
@@ -82,9 +94,18 @@ footer{{font-size:.8rem;color:#6b7280}}
 """
 # Records JS errors and counts charts whose Plotly.newPlot promise resolved, so a browser
 # test can tell "every chart rendered" from "a script died half-way".
-HEAD_SCRIPT = """
+HEAD_SCRIPT = r"""
 window.addEventListener('error', function (e) {
   document.documentElement.dataset.jsError = String(e.message);
+});
+// The marts' as-of date (as-of.js), capped at the page's report year's end, in #as-of.
+window.addEventListener('DOMContentLoaded', function () {
+  var el = document.getElementById('as-of');
+  var iso = window.plan389AsOf;
+  if (!el || !/^\d{4}-\d{2}-\d{2}$/.test(iso || '')) return;
+  var end = el.dataset.year + '-12-31';
+  var day = iso < end ? iso : end;
+  el.textContent = day.slice(8, 10) + '/' + day.slice(5, 7) + '/' + day.slice(0, 4);
 });
 window.plan389ChartDone = function (id) {
   var el = document.getElementById(id);
@@ -331,13 +352,6 @@ def _section(div_id: str, frame: pl.DataFrame, make: Callable[[pl.DataFrame], go
     return f'<h2>{title}</h2><div class="panel">{inner}</div>{note_html}'
 
 
-def _as_of(*frames: pl.DataFrame) -> date | None:
-    for frame in frames:
-        if "as_of_date" in frame.columns and frame["as_of_date"].drop_nulls().len():
-            return frame["as_of_date"].max()
-    return None
-
-
 def _page(title: str, body: str, head_extra: str = "", body_attrs: str = "") -> str:
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
@@ -355,7 +369,7 @@ def _plan_row(marts_dir: Path, plan_id: str) -> dict:
     return plans.row(0, named=True)
 
 
-def _header(plan: dict, year: int, generated_at: datetime, as_of: date | None) -> str:
+def _header(plan: dict, year: int, generated_at: datetime, as_of: date, note: str | None) -> str:
     number = plan["plan_number"] or "(chưa ghi số)"
     issued = _fmt_date(plan["issue_date"]) if plan["issue_date"] else plan["issue_year"]
     return (
@@ -364,8 +378,10 @@ def _header(plan: dict, year: int, generated_at: datetime, as_of: date | None) -
         f"<h1>{_esc(plan['title'])}</h1>"
         f"<p>Kế hoạch số {_esc(number)} · {_esc(plan['issuer'])} · ban hành {_esc(issued)}</p>"
         f'<p>Năm báo cáo <b id="report-year">{year}</b> · Số liệu tính đến '
-        f"{_fmt_date(as_of)} · Lập lúc {_fmt_date(generated_at)}</p>"
-        "</div></header>"
+        f'<b id="as-of" data-year="{year}">{_fmt_date(as_of)}</b> · '
+        f"Lập lúc {_fmt_date(generated_at)}</p>"
+        + (f'<p id="rows-after-as-of">{_esc(note)}</p>' if note else "")
+        + "</div></header>"
     )
 
 
@@ -374,7 +390,7 @@ def build_dashboard(
 ) -> str:
     """The dashboard of one plan and reporting year, as one self-contained HTML page."""
     plan = _plan_row(marts_dir, plan_id)
-    generated_at = generated_at or datetime.now().astimezone()
+    generated_at = generated_at or now_vn()
 
     def of_plan(mart: str) -> pl.DataFrame:
         frame = mart_of_plan(marts_dir / f"{mart}.parquet", plan_id)
@@ -383,6 +399,8 @@ def build_dashboard(
     kpis = of_plan("mart_kpi_targets").filter(pl.col("scope") == "plan")
     tips, agencies = of_plan("mart_tipoffs_monthly"), of_plan("mart_task_completion_by_agency")
     compliance = of_plan("mart_reporting_compliance")
+    rows_after = mart_of_plan(marts_dir / f"{ROWS_AFTER_MART}.parquet", plan_id)
+    as_of = year_as_of(read_build_as_of(marts_dir), year)
 
     figures = {
         "chart-tips": (tips, _tip_figure),
@@ -392,11 +410,14 @@ def build_dashboard(
     sections = "".join(_section(key, *spec) for key, spec in figures.items())
     charts = sum(not frame.is_empty() for frame, _ in figures.values())
     body = (
-        _header(plan, year, generated_at, _as_of(compliance, agencies))
+        _header(plan, year, generated_at, as_of, rows_after_note(rows_after))
         + f"<main>{_kpi_section(kpis)}{sections}{_compliance_table(compliance)}</main>"
         + '<footer><a href="index.html">← Danh sách kế hoạch</a> · Nguồn: plan389 marts</footer>'
     )
-    head = f'<script>{HEAD_SCRIPT}</script><script id="plotlyjs" src="{PLOTLY_FILE}"></script>'
+    head = (
+        f'<script>{HEAD_SCRIPT}</script><script id="as-of-js" src="{AS_OF_FILE}"></script>'
+        f'<script id="plotlyjs" src="{PLOTLY_FILE}"></script>'
+    )
     return _page(f"{_esc(plan['title'])} – {year}", body, head, f' data-charts-expected="{charts}"')
 
 
@@ -420,7 +441,8 @@ def _index(marts_dir: Path, plans: list[dict], year: int, generated_at: datetime
         )
     body = (
         f'<header><div class="in"><h1>Ban Chỉ đạo 389 – Bảng theo dõi kế hoạch năm {year}</h1>'
-        f"<p>Lập lúc {_fmt_date(generated_at)}</p></div></header><main>"
+        f"<p>Số liệu tính đến {_fmt_date(year_as_of(read_build_as_of(marts_dir), year))} · "
+        f"Lập lúc {_fmt_date(generated_at)}</p></div></header><main>"
         "<table><thead><tr><th>Kế hoạch</th><th>Số</th><th>Địa bàn</th>"
         f"<th>Chỉ tiêu đạt</th></tr></thead><tbody>{''.join(items)}</tbody></table></main>"
     )
@@ -434,11 +456,24 @@ def write_dashboard_page(
     return out
 
 
+def write_as_of_script(folder: Path, as_of: date) -> Path:
+    """The marts' as-of date, for every page of the folder to show (see the module docstring)."""
+    path = folder / AS_OF_FILE
+    path.write_text(f'window.plan389AsOf = "{as_of.isoformat()}";\n', encoding="utf-8")
+    return path
+
+
 def write_plotly_bundle(folder: Path) -> Path:
     """The plotly.js every page in `folder` loads (pages are useless without it)."""
     path = folder / PLOTLY_FILE
     path.write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
     return path
+
+
+@dataclass(frozen=True)
+class DashboardPages:
+    pages: list[Path]  # one per plan, then index.html
+    batch: BatchResult  # the plan pages written this time, and those kept
 
 
 def write_dashboards(
@@ -447,10 +482,10 @@ def write_dashboards(
     year: int | None = None,
     previous: Path | None = None,
     workers: int = 1,
-) -> list[Path]:
-    """Write `<plan_id>.html` for every non-reference plan and `index.html`; return the paths.
-
-    Pages whose data did not change since they were written in `previous` are reused."""
+) -> DashboardPages:
+    """Write `<plan_id>.html` for every non-reference plan, `index.html`, `as-of.js` and
+    `plotly.min.js`. Pages whose data did not change since they were written in `previous` are
+    reused."""
     if year is None:
         year = _read(marts_dir, "mart_kpi_targets")["report_year"].max()
         if year is None:
@@ -461,10 +496,11 @@ def write_dashboards(
         .sort("plan_id")
         .to_dicts()
     )
-    generated_at = datetime.now().astimezone()
+    generated_at = now_vn()
     out_dir.mkdir(parents=True, exist_ok=True)
     write_plotly_bundle(out_dir)
-    write_plan_documents(
+    write_as_of_script(out_dir, read_build_as_of(marts_dir))
+    batch = write_plan_documents(
         write_dashboard_page,
         marts_dir,
         out_dir,
@@ -477,4 +513,4 @@ def write_dashboards(
     written = [out_dir / f"{plan['plan_id']}.html" for plan in plans]
     index = out_dir / "index.html"
     index.write_text(_index(marts_dir, plans, year, generated_at), encoding="utf-8")
-    return [*written, index]
+    return DashboardPages([*written, index], batch)

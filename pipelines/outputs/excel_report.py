@@ -43,6 +43,8 @@ from pipelines.outputs.report_data import (
     quarantine_counts,
     quarantine_detail,
     rate,
+    refused_files,
+    rows_after_note,
     submission_label,
     summary_facts,
     target_text,
@@ -407,6 +409,15 @@ QUARANTINE_WHERE = (
 )
 
 
+ROWS_AFTER_COLS = (
+    Col("Tệp", 46, "file_name", wrap=True, span=2),
+    Col("Đơn vị báo cáo", 0, "agency_name", wrap=True, span=2),
+    Col("Sheet", 10, "sheet"),
+    Col("Số dòng", 8, "rows_after_as_of", COUNT),
+    Col("Ngày muộn nhất", 12, "last_date", DATE),
+)
+
+
 def _quality_sheet(ws: Worksheet, data: ReportData) -> None:
     _title(ws, "CHẤT LƯỢNG SỐ LIỆU: DÒNG BỊ LOẠI VÀ TỆP BỊ TỪ CHỐI", data)
     detail_cols = (
@@ -430,13 +441,23 @@ def _quality_sheet(ws: Worksheet, data: ReportData) -> None:
     title = f"Các dòng bị loại ({detail.height} dòng đầu / {data.quarantine.height})"
     row = _note(ws, row, title, bold=True)
     row = _table(ws, row, detail_cols, detail.iter_rows(named=True))
-    row = _note(ws, row, f"Tệp bị từ chối ({data.ingestion_errors.height})", bold=True)
+    refused = refused_files(data.ingestion_errors)
+    row = _note(ws, row, f"Tệp bị từ chối ({refused.height})", bold=True)
     cols = (
         Col("Tệp", 46, "file_name", wrap=True),
         Col("Nguồn", 10, "source_domain"),
         Col("Bước", 9, "stage"),
         Col("Lý do", 0, "reason", wrap=True, span=6),
     )
-    row = _table(ws, row, cols, data.ingestion_errors.iter_rows(named=True))
-    if data.ingestion_errors.is_empty():
-        _note(ws, row - 1, "Không có tệp bị từ chối.")
+    row = _table(ws, row, cols, refused.iter_rows(named=True))
+    if refused.is_empty():
+        row = _note(ws, row - 1, "Không có tệp bị từ chối.") + 1
+    copies = data.ingestion_errors.filter(~pl.col("is_refused"))
+    if copies.height:
+        title = f"Tệp trùng lặp, không bị từ chối: số liệu nạp một lần ({copies.height})"
+        row = _note(ws, row, title, bold=True)
+        row = _table(ws, row, cols, copies.iter_rows(named=True))
+    row = _note(ws, row, f"Số liệu ghi ngày sau ngày chốt {data.as_of:%d/%m/%Y}", bold=True)
+    row = _note(ws, row, rows_after_note(data.rows_after_as_of) or "Không có.")
+    if data.rows_after_as_of.height:
+        _table(ws, row, ROWS_AFTER_COLS, data.rows_after_as_of.iter_rows(named=True))

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from pipelines.as_of import now_vn
 from pipelines.reports.spec import FIELDS, METRIC_LABELS, TASK_STATUSES
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ENFORCEMENT_MART = "mart_enforcement_by_field"
 INGESTION_ERRORS_MART = "mart_ingestion_errors"
+ROWS_AFTER_MART = "mart_rows_after_as_of"
+BUILD_MART = "mart_build_info"  # one row: the as-of date the marts were built with
 REQUIRED_MARTS = (
     "mart_plans",
     "mart_plan_tasks",
@@ -33,8 +34,12 @@ REQUIRED_MARTS = (
     "mart_reporting_compliance",
     "mart_quarantine",
     INGESTION_ERRORS_MART,
+    ROWS_AFTER_MART,
+    BUILD_MART,
 )
-DOCUMENT_MARTS = (*REQUIRED_MARTS, ENFORCEMENT_MART)  # what a plan's report and dashboard show
+# What a plan's report and dashboard are drawn from, as far as their content goes (the build's
+# as-of date, which only dates them, is digested apart: see batch.plan_digests).
+DOCUMENT_MARTS = (*(m for m in REQUIRED_MARTS if m != BUILD_MART), ENFORCEMENT_MART)
 QUARANTINE_DETAIL_ROWS = 200
 
 
@@ -49,6 +54,7 @@ class ReportData:
     plan: dict  # the mart_plans row
     year: int
     generated_at: datetime  # naive, Vietnam local time (Excel has no time zones)
+    as_of: date  # the day the year's figures are counted through (the build's, capped at 31/12)
     data_as_of: date | None  # latest report date received from the plan's agencies
     kpis: pl.DataFrame  # mart_kpi_targets, scope plan
     kpis_by_agency: pl.DataFrame  # mart_kpi_targets, scope agency
@@ -59,6 +65,7 @@ class ReportData:
     compliance: pl.DataFrame  # mart_reporting_compliance
     quarantine: pl.DataFrame  # mart_quarantine rows of the year's workbooks
     ingestion_errors: pl.DataFrame  # rejected files of this plan, or of no known plan
+    rows_after_as_of: pl.DataFrame  # mart_rows_after_as_of: rows loaded but not counted
 
     @property
     def plan_id(self) -> str:
@@ -80,6 +87,7 @@ def load_report_data(
         plan=plan,
         year=year,
         generated_at=_local_naive(generated_at),
+        as_of=year_as_of(build_as_of(marts["mart_build_info"]), year),
         data_as_of=_data_as_of(of_plan["mart_reporting_compliance"], year),
         kpis=kpis.filter(pl.col("scope") == "plan"),
         kpis_by_agency=kpis.filter(pl.col("scope") == "agency"),
@@ -92,7 +100,24 @@ def load_report_data(
         compliance=_compliance(of_year["mart_reporting_compliance"]),
         quarantine=_quarantine(of_plan["mart_quarantine"], year),
         ingestion_errors=of_plan[INGESTION_ERRORS_MART],
+        rows_after_as_of=of_plan[ROWS_AFTER_MART].sort("file_name", "sheet"),
     )
+
+
+def build_as_of(build_info: pl.DataFrame) -> date:
+    """The as-of date the published marts were built with (mart_build_info)."""
+    if build_info.is_empty():
+        raise ReportError("mart_build_info is empty: run `plan389 run` again")
+    return build_info["as_of_date"][0]
+
+
+def read_build_as_of(marts_dir: Path) -> date:
+    return build_as_of(read_mart_file(Path(marts_dir) / f"{BUILD_MART}.parquet"))
+
+
+def year_as_of(as_of: date, year: int) -> date:
+    """A report year is counted through the earlier of its end and the as-of date."""
+    return min(as_of, date(year, 12, 31))
 
 
 @functools.lru_cache(maxsize=64)
@@ -197,9 +222,8 @@ def _require_data(
 
 
 def _local_naive(moment: datetime | None) -> datetime:
-    moment = moment or datetime.now(VN_TZ)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(VN_TZ).replace(tzinfo=None)
+    if moment is None or moment.tzinfo is not None:
+        moment = now_vn(moment).replace(tzinfo=None)
     return moment.replace(microsecond=0)
 
 
@@ -370,7 +394,8 @@ def cover_facts(data: ReportData) -> list[tuple[str, Any]]:
         ("Thực hiện văn bản", p.get("parent_plan_number") or p.get("implements")),
         ("Mã kế hoạch", data.plan_id),
         ("Kỳ báo cáo", f"năm {data.year}"),
-        ("Số liệu tính đến ngày (báo cáo mới nhất)", data.data_as_of or "Chưa nhận được báo cáo"),
+        ("Số liệu tính đến ngày", data.as_of),
+        ("Báo cáo mới nhất nhận được", data.data_as_of or "Chưa nhận được báo cáo"),
         ("Thời điểm lập báo cáo", data.generated_at),
     ]
 
@@ -389,8 +414,35 @@ def summary_facts(data: ReportData) -> list[tuple[str, Any]]:
             _counts(sent, tuple(COMPLIANCE_LABELS)[:3]),
         ),
         ("Dòng số liệu bị loại khi kiểm tra", data.quarantine.height),
-        ("Tệp bị từ chối", data.ingestion_errors.height),
+        ("Tệp bị từ chối", refused_files(data.ingestion_errors).height),
+        ("Dòng số liệu ghi ngày sau ngày chốt (đã nạp, không tính)", rows_after_count(data)),
     ]
+
+
+def refused_files(errors: pl.DataFrame) -> pl.DataFrame:
+    """Files that could not be used (an identical copy of another file is only listed)."""
+    return errors.filter(pl.col("is_refused"))
+
+
+def rows_after_count(data: ReportData) -> int:
+    return int(data.rows_after_as_of["rows_after_as_of"].sum())
+
+
+def count_text(n: int) -> str:
+    """A count as Vietnamese print has it: 1.234.567."""
+    return f"{n:,}".replace(",", ".")
+
+
+def rows_after_note(rows_after_as_of: pl.DataFrame) -> str | None:
+    """The sentence every document prints when rows were left out for their dates."""
+    if rows_after_as_of.is_empty():
+        return None
+    rows = int(rows_after_as_of["rows_after_as_of"].sum())
+    files = rows_after_as_of["file_name"].n_unique()
+    return (
+        f"{count_text(rows)} dòng số liệu (trong {count_text(files)} tệp) ghi ngày sau ngày chốt "
+        "số liệu: đã nạp nhưng không tính vào các số liệu này."
+    )
 
 
 def _counts(values: list[str], keys: tuple[str, ...]) -> str:

@@ -28,7 +28,6 @@ from pipelines.reports.tables import ROW_TABLES, SCHEMAS
 # What shapes a workbook's rows: the modules these import are found from here.
 CODE_ENTRIES = ("pipelines.reports.ingest", "pipelines.reports.tables", __name__)
 STATE_SCHEMA = {"fingerprint": pl.String, "code_fingerprint": pl.String}
-_DUPLICATE_PREFIX = "identical to "
 
 
 def code_fingerprint(root: Path | None = None) -> str:
@@ -92,7 +91,7 @@ class ReportCache:
             )
         for error in frames["report_ingestion_errors"].iter_rows(named=True):
             # "identical to …" depends on the other files present, not on this file: re-decide
-            if error["sha256"] and not error["reason"].startswith(_DUPLICATE_PREFIX):
+            if error["sha256"] and error["is_refused"]:
                 self.results.setdefault(
                     error["sha256"],
                     WorkbookResult(

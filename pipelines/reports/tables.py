@@ -102,9 +102,13 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "file_name": pl.String,
         "sha256": pl.String,
         "reason": pl.String,
+        # False for an identical copy of another file: reported, not refused (its rows are
+        # loaded once, from the other file)
+        "is_refused": pl.Boolean,
     },
 }
 DATA_TABLES = ("task_progress", "tips", "enforcement", "target_counts")
+DUPLICATE_PREFIX = "identical to "
 ROW_TABLES = (*DATA_TABLES, "quarantine")  # rows of each workbook, kept by workbook_id
 
 
@@ -141,10 +145,18 @@ def build_report_tables(
     accepted: list[WorkbookResult] = []
     seen: dict[str, str] = {}
     for r in sorted(results, key=lambda r: r.file_name):
-        if r.error is None and r.sha256 in seen:
-            r.error = f"identical to {seen[r.sha256]} (the same file sent twice)"
+        copy_of = seen.get(r.sha256) if r.error is None else None
+        if copy_of is not None:
+            r.error = f"{DUPLICATE_PREFIX}{copy_of} (the same file sent twice)"
         if r.error is not None:
-            errors.append({"file_name": r.file_name, "sha256": r.sha256, "reason": r.error})
+            errors.append(
+                {
+                    "file_name": r.file_name,
+                    "sha256": r.sha256,
+                    "reason": r.error,
+                    "is_refused": copy_of is None,
+                }
+            )
             continue
         seen[r.sha256] = r.file_name
         accepted.append(r)

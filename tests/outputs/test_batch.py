@@ -2,15 +2,16 @@
 
 import hashlib
 import struct
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.outputs.batch import _code_fingerprint, plan_digests, write_plan_documents
+from pipelines.outputs.batch import digest_seed, plan_digests, write_plan_documents
 from pipelines.outputs.report_data import plan_rows
 
 MARTS = ("mart_plans", "mart_kpi_targets", "mart_ingestion_errors")
+AS_OF = date(2026, 11, 23)
 CALLS: list[str] = []
 
 
@@ -20,8 +21,11 @@ def _writer(marts: Path, plan_id: str, year: int, out: Path, now: datetime) -> N
     out.write_text(f"{plan_id} {year} {rows['value'].to_list()}")
 
 
-def _publish(marts: Path, kpis: dict[str, list[int]], errors: list[str]) -> None:
+def _publish(
+    marts: Path, kpis: dict[str, list[int]], errors: list[str], as_of: date = AS_OF
+) -> None:
     marts.mkdir(exist_ok=True)
+    pl.DataFrame({"as_of_date": [as_of]}).write_parquet(marts / "mart_build_info.parquet")
     pl.DataFrame({"plan_id": list(kpis)}).write_parquet(marts / "mart_plans.parquet")
     pl.DataFrame(
         {
@@ -86,7 +90,7 @@ def test_digests_taken_in_one_pass_equal_those_of_each_plans_rows(tmp_path: Path
     years = {"a": 2026, "b": 2026, "c": 2027, "d": 2026}  # d: in no mart
     digests = plan_digests(marts, years, kinds)
     for plan_id, year in years.items():
-        expected = hashlib.sha256(f"{_code_fingerprint()}|{plan_id}|{year}".encode())
+        expected = hashlib.sha256(digest_seed(plan_id, year, AS_OF).encode())
         for mart in kinds:
             hashes = plan_rows(marts, mart, plan_id).hash_rows(seed=0).to_list()
             expected.update(mart.encode() + struct.pack(f"<{len(hashes)}Q", *hashes))
@@ -107,10 +111,60 @@ def test_rejected_files_digested_in_one_pass_as_each_plan_is_shown_them(tmp_path
         rows = plan_rows(marts, "mart_ingestion_errors", plan_id)
         shown[plan_id] = rows["file_name"].to_list()
         hashes = rows.hash_rows(seed=0).to_list()
-        expected = hashlib.sha256(f"{_code_fingerprint()}|{plan_id}|{year}".encode())
+        expected = hashlib.sha256(digest_seed(plan_id, year, AS_OF).encode())
         expected.update(b"mart_ingestion_errors" + struct.pack(f"<{len(hashes)}Q", *hashes))
         assert digests[plan_id] == expected.hexdigest(), plan_id
     assert shown["hd-2026"] == ["a.xlsx", "a.xlsx", "hd-2026.xlsx", "z.xlsx"]
     assert shown["hp-2026"] == ["a.xlsx", "a.xlsx", "hp-2026-xa-an__so.xlsx", "hp-2026.x", "z.xlsx"]
     assert shown["hp-2026-xa-an"] == ["a.xlsx", "a.xlsx", "hp-2026-xa-an__so.xlsx", "z.xlsx"]
     assert shown["hp"] == shown["hp-2026"]
+
+
+def _completion(marts: Path, rows: list[dict], as_of: date) -> None:
+    """A mart_task_completion and the build's as-of date, as a run publishes them."""
+    pl.DataFrame({"as_of_date": [as_of]}).write_parquet(marts / "mart_build_info.parquet")
+    pl.DataFrame(rows).write_parquet(marts / "mart_task_completion.parquet")
+
+
+def _overdue(days: int, as_of: date, **extra) -> dict:
+    return {
+        "plan_id": "a",
+        "task_code": "1.1",
+        "due_date": date(2026, 2, 28),
+        "is_overdue": True,
+        "days_overdue": days,
+        "as_of_date": as_of,
+        "snapshot_date": as_of,
+        **extra,
+    }
+
+
+def test_a_day_passing_alone_is_not_a_change_but_a_task_falling_due_is(tmp_path: Path):
+    marts = tmp_path / "marts"
+    marts.mkdir()
+    kinds = ("mart_task_completion",)
+    years = {"a": 2026}
+    monday, tuesday = date(2026, 11, 23), date(2026, 11, 24)
+    _completion(marts, [_overdue(268, monday)], monday)
+    before = plan_digests(marts, years, kinds)
+    _completion(marts, [_overdue(269, tuesday)], tuesday)  # days and dates moved, nothing else
+    assert plan_digests(marts, years, kinds) == before
+    due = {**_overdue(0, tuesday), "task_code": "1.2", "is_overdue": False}
+    _completion(marts, [_overdue(269, tuesday), due], tuesday)  # a second task fell due
+    assert plan_digests(marts, years, kinds) != before
+    _completion(marts, [_overdue(269, tuesday, is_overdue=False)], tuesday)  # reported done
+    assert plan_digests(marts, years, kinds) != before
+
+
+def test_when_the_year_ends_its_documents_are_written_once_more(tmp_path: Path):
+    marts = tmp_path / "marts"
+    marts.mkdir()
+    kinds = ("mart_task_completion",)
+    eve, end, after = date(2026, 12, 30), date(2026, 12, 31), date(2027, 1, 15)
+    _completion(marts, [_overdue(305, eve)], eve)
+    open_year = plan_digests(marts, {"a": 2026}, kinds)
+    _completion(marts, [_overdue(306, end)], end)
+    closed = plan_digests(marts, {"a": 2026}, kinds)
+    assert closed != open_year
+    _completion(marts, [_overdue(306, end)], after)  # as of 2027: 2026 stays counted to 31/12
+    assert plan_digests(marts, {"a": 2026}, kinds) == closed

@@ -6,7 +6,7 @@ import re
 import shutil
 import struct
 import subprocess
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import plotly.offline
@@ -16,9 +16,11 @@ import pytest
 from pipelines.outputs.dashboard import (
     _fmt_pct,
     build_dashboard,
+    write_as_of_script,
     write_dashboards,
     write_plotly_bundle,
 )
+from tests.tools import program
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +45,7 @@ def marts_dir(bundled_marts: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def pages(marts_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return write_dashboards(marts_dir, tmp_path_factory.mktemp("pages"))
+    return write_dashboards(marts_dir, tmp_path_factory.mktemp("pages")).pages
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +119,9 @@ def test_header_shows_plan_year_and_dates(marts_dir: Path) -> None:
     assert "Ủy ban nhân dân tỉnh Thanh Hóa" in page
     assert '<b id="report-year">2026</b>' in page
     assert "Lập lúc 23/11/2026 09:30" in page
-    assert "Số liệu tính đến 23/11/2026" in page  # as_of_date of the marts
+    # the as-of date of the marts (mart_build_info); as-of.js updates it on a kept page
+    assert 'Số liệu tính đến <b id="as-of" data-year="2026">23/11/2026</b>' in page
+    assert '<script id="as-of-js" src="as-of.js"></script>' in page
 
 
 def test_kpi_cards_equal_the_mart(marts_dir: Path, thanh_hoa_page: Path) -> None:
@@ -194,10 +198,7 @@ def test_agency_names_are_escaped(evil_page: Path) -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.skip("headless Chromium not installed (apt-get install chromium); CI installs it")
-    return path
+    return program("chromium", "chromium-browser", package="chromium")
 
 
 def _browse(chromium: str, page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -280,3 +281,18 @@ def test_evil_agency_name_does_not_execute(chromium: str, evil_page: Path, tmp_p
     assert "data-pwned" not in body
     assert f'data-charts-rendered="{_charts_in(evil_page)}"' in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+
+
+def test_a_kept_page_shows_the_as_of_date_of_the_current_marts(
+    chromium: str, thanh_hoa_page: Path, tmp_path: Path
+) -> None:
+    """A page whose figures did not change is kept the next night; the folder's as-of.js,
+    rewritten by every run, puts the new as-of date in it (capped at the report year's end)."""
+    folder = tmp_path / "kept"
+    shutil.copytree(thanh_hoa_page.parent, folder)
+    page = folder / thanh_hoa_page.name
+    assert '<b id="as-of" data-year="2026">23/11/2026</b>' in page.read_text(encoding="utf-8")
+    write_as_of_script(folder, date(2026, 11, 24))
+    assert '<b id="as-of" data-year="2026">24/11/2026</b>' in _dom(chromium, page, tmp_path)
+    write_as_of_script(folder, date(2027, 2, 1))  # 2026 is over: counted to 31/12
+    assert '<b id="as-of" data-year="2026">31/12/2026</b>' in _dom(chromium, page, tmp_path)

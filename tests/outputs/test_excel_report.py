@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from pipelines.outputs.excel_report import set_value, write_plan_report
 from pipelines.outputs.report_data import METRIC_LABELS, ReportError, load_report_data
+from tests.tools import program
 
 pytestmark = pytest.mark.e2e  # the module fixture runs the whole asset graph (~60 s) or reuses it
 
@@ -31,7 +32,6 @@ SHEETS = [
     "Chất lượng dữ liệu",
 ]
 PAYLOAD = '=HYPERLINK("http://x","y")'
-LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ def test_sheets_and_cover(built: Built) -> None:
     assert cover["Thời điểm lập báo cáo"] == GENERATED_AT
     compliance = pl.read_parquet(built.marts / "mart_reporting_compliance.parquet")
     latest = compliance.filter(pl.col("plan_id") == PLAN)["last_submission_date"].max()
-    assert cover["Số liệu tính đến ngày (báo cáo mới nhất)"].date() == latest
+    assert cover["Báo cáo mới nhất nhận được"].date() == latest
+    assert cover["Số liệu tính đến ngày"].date() == date(2026, 11, 23)  # the pinned as-of date
 
 
 def test_kpi_rows_equal_the_mart(built: Built) -> None:
@@ -257,16 +258,14 @@ def test_report_errors(built: Built) -> None:
         load_report_data(_marts_copy(built, "partial", without=("mart_kpi_targets",)), PLAN, YEAR)
 
 
-@pytest.mark.skipif(
-    LIBREOFFICE is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice (libreoffice/soffice) and poppler-utils (pdftotext) are not installed",
-)
 def test_libreoffice_opens_and_prints_it(built: Built) -> None:
+    libreoffice = program("libreoffice", "soffice", package="libreoffice-calc")
+    pdftotext = program("pdftotext", package="poppler-utils")
     out = built.work / "pdf"
     profile = (built.work / "lo-profile").as_uri()  # a private profile: no clash with a user's
     subprocess.run(
         [
-            LIBREOFFICE,
+            libreoffice,
             f"-env:UserInstallation={profile}",
             "--headless",
             "--convert-to",
@@ -282,7 +281,7 @@ def test_libreoffice_opens_and_prints_it(built: Built) -> None:
     pdf = out / "report.pdf"
     assert pdf.is_file()
     text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert text.count("\f") >= len(SHEETS)  # a page (or more) per sheet
     for expected in (

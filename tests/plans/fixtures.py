@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from tests.conftest import seed_text
+from tests.tools import DEJAVU
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DEJAVU_BOLD = DEJAVU.with_name("DejaVuSans-Bold.ttf")
 
 _ITEM = re.compile(r"<(li|p)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)

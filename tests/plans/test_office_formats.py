@@ -19,18 +19,19 @@ from pipelines.plans.shapes.numbered_sections import parse_numbered_sections
 from pipelines.plans.shapes.tsv_table import parse_table_rows, parse_tsv_table
 from tests.conftest import seed_text
 from tests.plans.fixtures import (
-    DEJAVU,
     appendix_rows,
     build_docx_plan,
     build_pdf_plan,
     build_scanned_pdf,
     new_pdf,
 )
+from tests.tools import font
 
-needs_font = pytest.mark.skipif(
-    not DEJAVU.exists(),
-    reason=f"{DEJAVU} missing: install the Debian package fonts-dejavu-core to build PDFs",
-)
+
+@pytest.fixture
+def needs_font() -> None:
+    font()
+
 
 GROUP_4_TITLE = (
     "Tăng cường công tác thanh tra, kiểm tra, giám sát các cơ quan, tổ chức cấp giấy phép, "
@@ -53,8 +54,7 @@ def hung_yen_docx(tmp_path_factory: pytest.TempPathFactory) -> DocumentText:
 
 @pytest.fixture(scope="module")
 def hung_yen_pdf(tmp_path_factory: pytest.TempPathFactory) -> DocumentText:
-    if not DEJAVU.exists():
-        pytest.skip(f"{DEJAVU} missing: install fonts-dejavu-core to build PDFs")
+    font()
     path = tmp_path_factory.mktemp("pdf") / "hung-yen.pdf"
     build_pdf_plan(
         path, seed_text("hung_yen_body"), appendix_rows(), after_text="Nơi nhận: như trên."
@@ -277,7 +277,7 @@ def test_unreadable_files_raise_document_error(
     assert str(caught.value).startswith(f"{name}: ")
 
 
-@needs_font
+@pytest.mark.usefixtures("needs_font")
 def test_password_protected_pdf(tmp_path: Path) -> None:
     path = build_pdf_plan(tmp_path / "locked.pdf", "KẾ HOẠCH", None, password="389")
     with pytest.raises(DocumentError, match=r"^locked\.pdf: .*password-protected"):
@@ -296,7 +296,7 @@ def test_label_overrides_the_file_name(tmp_path: Path) -> None:
         read_document(tmp_path / "x.pdf", "plans/2026/x.pdf")
 
 
-@needs_font
+@pytest.mark.usefixtures("needs_font")
 def test_pdf_ruled_letterhead_is_read_as_lines(tmp_path: Path) -> None:
     pdf = new_pdf()
     pdf.add_page()

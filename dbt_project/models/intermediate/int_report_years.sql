@@ -1,4 +1,5 @@
--- The reporting years of each plan: the years its current workbooks report on.
+-- The reporting years of each plan: the years its current workbooks report on that have begun by
+-- the run's as-of date, each counted through the earlier of its end and the as-of date.
 with
 
 workbooks as (
@@ -17,6 +18,7 @@ final as (
         least(make_date(report_year, 12, 31), {{ as_of_date() }}) as as_of_date
 
     from workbooks
+    where make_date(report_year, 1, 1) <= {{ as_of_date() }}
 
 )
 

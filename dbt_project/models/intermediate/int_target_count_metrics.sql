@@ -1,5 +1,6 @@
 -- ChiTieu counts per plan × agency × year × metric, from the agency's latest current workbook
--- for that year (quarterly and annual workbooks may both list a metric: count it once).
+-- for that year (quarterly and annual workbooks may both list a metric: count it once) among
+-- those dated by the run's as-of date.
 with
 
 counts as (
@@ -30,6 +31,7 @@ ranked as (
 
     from counts
     inner join workbooks on counts.workbook_id = workbooks.workbook_id
+    where workbooks.report_date <= {{ as_of_date() }}
 
 ),
 

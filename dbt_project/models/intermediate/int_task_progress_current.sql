@@ -1,4 +1,6 @@
--- The latest progress line per plan × agency × task × year from workbooks still in force.
+-- The latest progress line per plan × agency × task × year from workbooks still in force, among
+-- the lines dated by the run's as-of date: a line counts from its completion date, or, without
+-- one, from its workbook's report date (mart_rows_after_as_of lists the others).
 with
 
 progress as (
@@ -29,6 +31,7 @@ ranked as (
 
     from progress
     inner join workbooks on progress.workbook_id = workbooks.workbook_id
+    where coalesce(progress.completed_date, workbooks.report_date) <= {{ as_of_date() }}
 
 ),
 

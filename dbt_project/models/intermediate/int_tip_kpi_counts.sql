@@ -3,8 +3,8 @@
 {{ config(materialized='table') }}
 
 -- The counts behind the three tip KPIs, per plan × agency × reporting year, as of the year's
--- as_of_date (its end, or today when the year is not over). A tip received in the year counts
--- as accepted when it has been accepted by today (var as_of_date), even in the next year.
+-- as_of_date (its end, or the run's as-of date when earlier). A tip received in the year counts
+-- as accepted when it has been accepted by the run's as-of date, even in the next year.
 -- "Số phải giải quyết" (tips_to_resolve) = accepted in the year + carried over (accepted before
 -- the year and still open on 1 January); only those can count as resolved in the year.
 with

@@ -23,6 +23,8 @@ latest as (
         enforcement.*
     from enforcement
     inner join workbooks on enforcement.workbook_id = workbooks.workbook_id
+    -- figures sent after the run's as-of date are not counted (see mart_rows_after_as_of)
+    where workbooks.report_date <= {{ as_of_date() }}
     qualify row_number() over (
         partition by workbooks.plan_id, workbooks.report_year, workbooks.agency_id, enforcement.field
         order by workbooks.report_date desc, workbooks.file_modified_at desc

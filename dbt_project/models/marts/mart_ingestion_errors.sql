@@ -14,9 +14,9 @@ report_errors as (
 
 final as (
 
-    select source_domain, file_name, stage, reason from plan_errors
+    select source_domain, file_name, stage, reason, is_refused from plan_errors
     union all
-    select source_domain, file_name, stage, reason from report_errors
+    select source_domain, file_name, stage, reason, is_refused from report_errors
 
 )
 

@@ -119,6 +119,7 @@ submissions as (
         count(*) as workbooks_submitted
 
     from workbooks
+    where report_date <= {{ as_of_date() }}  -- not received yet as of the run's as-of date
     group by plan_id, agency_id, report_year
 
 ),

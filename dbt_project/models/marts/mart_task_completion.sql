@@ -1,5 +1,6 @@
 -- Task completion per plan × task × lead agency × reporting year: what the lead reported, whether
--- the task fell due that year, was completed on time, or is overdue as of the year's end or today.
+-- the task has fallen due in the year by its as_of_date (the year's end or the run's as-of date,
+-- whichever is earlier), was completed on time, or is overdue.
 with
 
 leads as (
@@ -44,7 +45,6 @@ joined as (
         progress.completed_date,
         progress.report_date as reported_on,
         progress.progress_key is null as not_reported,
-        report_years.year_end,
         report_years.as_of_date
 
     from leads
@@ -64,7 +64,7 @@ flagged as (
 
     select
         *,
-        coalesce(due_date <= year_end, false) as is_due,
+        coalesce(due_date <= as_of_date, false) as is_due,
         coalesce(status = 'completed', false) as is_completed
 
     from joined

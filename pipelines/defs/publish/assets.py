@@ -130,11 +130,16 @@ def kpi_dashboards(
     staging = marts / ".dashboard.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     previous = _recover(marts / "dashboard")
-    pages = write_dashboards(marts, staging, previous=previous, workers=worker_count())
+    written = write_dashboards(marts, staging, previous=previous, workers=worker_count())
+    context.log.info(
+        f"pages written: {len(written.batch.written)}; unchanged, kept: {len(written.batch.reused)}"
+    )
     _swap_in(staging, marts / "dashboard")
     return dg.MaterializeResult(
         metadata={
-            "pages": len(pages),
+            "pages": len(written.pages),
+            "pages_written": len(written.batch.written),
+            "pages_unchanged": len(written.batch.reused),
             "index": dg.MetadataValue.path(str(marts / "dashboard" / "index.html")),
         }
     )

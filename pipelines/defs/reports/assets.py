@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from pipelines.as_of import today_vn
 from pipelines.defs.metadata import frame_metadata, markdown_preview
 from pipelines.defs.resources import WAREHOUSE_POOL, DataDirResource
 from pipelines.parallel import worker_count
@@ -55,7 +56,13 @@ CHECK_SPECS = [
         "files_readable",
         asset=dg.AssetKey(["raw", "report_workbooks"]),
         description="ERROR when a submitted file could not be used at all (the others still "
-        "load; see mart_ingestion_errors).",
+        "load; see mart_ingestion_errors). An identical copy of another file is only listed.",
+    ),
+    dg.AssetCheckSpec(
+        "report_dates_not_in_future",
+        asset=dg.AssetKey(["raw", "report_workbooks"]),
+        description="WARN when a workbook's Ngày báo cáo lies after today (Vietnam time): a "
+        "typing slip, most likely; the workbook is still loaded.",
     ),
     dg.AssetCheckSpec(
         "rows_accounted_for",
@@ -82,14 +89,34 @@ def _check_results(frames: dict[str, pl.DataFrame]):
             },
         )
     errors = frames["report_ingestion_errors"]
+    refused = errors.filter(pl.col("is_refused"))
     yield dg.AssetCheckResult(
         asset_key=dg.AssetKey(["raw", "report_workbooks"]),
         check_name="files_readable",
-        passed=errors.is_empty(),
+        passed=refused.is_empty(),
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
-            "files_rejected": errors.height,
+            "files_rejected": refused.height,
+            "identical_copies": errors.height - refused.height,
             "errors": dg.MetadataValue.md(markdown_preview(errors.select("file_name", "reason"))),
+        },
+    )
+    today = today_vn()
+    future = frames["report_workbooks"].filter(pl.col("report_date") > today)
+    yield dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["raw", "report_workbooks"]),
+        check_name="report_dates_not_in_future",
+        passed=future.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"{future.height} workbooks dated after today ({today.isoformat()})",
+        metadata={
+            "today": today.isoformat(),
+            "workbooks_dated_in_future": future.height,
+            "workbooks": dg.MetadataValue.md(
+                markdown_preview(
+                    future.select("file_name", "agency_name", "period", "report_date"), limit=50
+                )
+            ),
         },
     )
     counts = frames["report_sheet_counts"]
@@ -156,7 +183,7 @@ def report_tables(
         if name == "report_workbooks":
             metadata["files_read"] = tables.files_read
             metadata["files_skipped"] = tables.files_skipped
-            metadata["files_rejected"] = frames["report_ingestion_errors"].height
+            metadata["files_rejected"] = int(frames["report_ingestion_errors"]["is_refused"].sum())
             metadata["workbooks_superseded"] = int(frame["is_superseded"].sum())
         if name == "quarantine":
             metadata["rows_quarantined_by_rule"] = dg.MetadataValue.md(markdown_preview(by_rule))

@@ -13,7 +13,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from pipelines.defs.resources import WAREHOUSE_POOL
+from pipelines.defs.resources import WAREHOUSE_POOL, AsOfResource
 from pipelines.defs.warehouse.project import dbt_project, prune_run_targets
 
 OWNER = "team:plan389-data"
@@ -47,12 +47,17 @@ translator = Plan389DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_a
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Build (run + test) the staging, intermediate and mart models in the warehouse.
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, as_of: AsOfResource):
+    """Build (run + test) the staging, intermediate and mart models in the warehouse, counting
+    every figure through the run's as-of date (recorded in mart_build_info).
 
     dbt's unit tests check the SQL logic on fixed inputs, not the data: they run with the test
     suite (tests/test_pipeline_e2e.py), not nightly, as dbt recommends for production."""
-    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+    resolved = as_of.resolve()
+    context.log.info(f"as-of date {resolved.day.isoformat()} (from {resolved.source})")
+    dbt_vars = json.dumps(resolved.dbt_vars())
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
+    yield from dbt.cli(args, context=context).stream()
     prune_run_targets(Path(dbt_project.project_dir) / "target", context.op_def.name)
 
 

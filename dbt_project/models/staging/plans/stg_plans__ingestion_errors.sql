@@ -12,7 +12,8 @@ renamed as (
         'plans' as source_domain,
         file_name,
         stage,
-        reason
+        reason,
+        true as is_refused
 
     from source
 

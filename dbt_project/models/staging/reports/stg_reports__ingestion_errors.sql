@@ -11,8 +11,9 @@ renamed as (
     select
         'reports' as source_domain,
         file_name,
-        'read' as stage,
-        reason
+        case when is_refused then 'read' else 'duplicate' end as stage,
+        reason,
+        is_refused
 
     from source
 
