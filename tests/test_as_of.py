@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -10,6 +15,8 @@ import pytest
 from pipelines.as_of import AS_OF_ENV, parse_as_of, resolve_as_of, today_vn
 from pipelines.cli import build_parser
 from pipelines.defs.resources import AsOfResource
+from pipelines.settings import DBT_PROJECT_DIR
+from tests.tools import program
 
 
 def test_today_is_the_date_in_vietnam_whatever_the_hosts_zone() -> None:
@@ -76,3 +83,29 @@ def test_dagster_run_config_sets_it_and_the_variable_overrides_that(
     assert (resolved.day, resolved.source) == (date(2026, 5, 31), "env")
     resolved = _resolved_in_a_run(AsOfResource(flag="2026-06-30"))  # plan389 run --as-of
     assert (resolved.day, resolved.source) == (date(2026, 6, 30), "flag")
+
+
+def _dbt_as_of(env: dict[str, str], *wrapper: str) -> str:
+    """What dbt's as_of_date() macro gives, run by hand (no vars) under `wrapper`."""
+    dbt = Path(sys.executable).with_name("dbt")
+    sql = "select strftime({{ as_of_date() }}, '%Y-%m-%d') || ' ' || {{ as_of_source() }} as d"
+    done = subprocess.run(
+        [*wrapper, str(dbt), "show", "--quiet", "--output", "json", "--inline", sql],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return json.loads(done.stdout[done.stdout.index("{") :])["show"][0]["d"]
+
+
+@pytest.mark.e2e
+def test_dbt_by_hand_counts_through_today_in_vietnam_on_a_utc_host(tmp_path: Path) -> None:
+    faketime = program("faketime", package="faketime")
+    env = {k: v for k, v in os.environ.items() if k != AS_OF_ENV}
+    env |= {"PLAN389_DATA_DIR": str(tmp_path), "TZ": "UTC"}
+    # 18:30 UTC on the 6th is 01:30 on the 7th in Hà Nội: the nightly run's "today"
+    assert _dbt_as_of(env, faketime, "2026-12-06 18:30:00") == "2026-12-07 today"
+    assert _dbt_as_of(env | {AS_OF_ENV: "2026-06-30"}) == "2026-06-30 env"
