@@ -16,6 +16,7 @@ from pipelines.defs.automation.schedules import nightly_load
 from pipelines.defs.automation.sensors import raw_files_sensor
 from pipelines.defs.resources import DataDirResource
 from pipelines.raw_files import Changes, scan, state_digest
+from tests.tools import real_clock_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -268,12 +269,14 @@ def test_dagster_cli_lists_schedule_and_sensor(
     home.mkdir()
     (home / "dagster.yaml").write_text("")
     bin_dir = Path(sys.executable).parent
-    env = {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "DAGSTER_HOME": str(home),
-        "PLAN389_DATA_DIR": str(tmp_path / "data"),
-    }
+    env = real_clock_env(
+        {
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "DAGSTER_HOME": str(home),
+            "PLAN389_DATA_DIR": str(tmp_path / "data"),
+        }
+    )
     for kind, name in (("schedule", "nightly_load"), ("sensor", "raw_files_sensor")):
         # From the repository root: pyproject's [tool.dagster] names pipelines.definitions.
         listed = subprocess.run(
@@ -282,6 +285,7 @@ def test_dagster_cli_lists_schedule_and_sensor(
             env=env,
             capture_output=True,
             text=True,
+            timeout=300,
         )
         assert listed.returncode == 0, listed.stderr[-3000:]
         assert name in listed.stdout, listed.stdout[-3000:]

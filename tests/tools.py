@@ -41,3 +41,18 @@ def font() -> Path:
     if not DEJAVU.exists():
         missing(str(DEJAVU), "fonts-dejavu-core")
     return DEJAVU
+
+
+def real_clock_env(env: dict[str, str]) -> dict[str, str]:
+    """`env` without libfaketime, for a Dagster CLI that starts a gRPC code server.
+
+    Under `faketime` (the suite on another day, in CI) the code server's timed waits never
+    return: it outlives the CLI that started it and holds its output pipes open, so the test
+    hangs. What these tests check (which code location loads) does not depend on the date."""
+    clean = {k: v for k, v in env.items() if not k.startswith("FAKETIME")}
+    preload = [p for p in clean.get("LD_PRELOAD", "").split(":") if p and "faketime" not in p]
+    if preload:
+        clean["LD_PRELOAD"] = ":".join(preload)
+    else:
+        clean.pop("LD_PRELOAD", None)
+    return clean
