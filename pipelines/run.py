@@ -141,13 +141,19 @@ def step_kinds(defs: dg.Definitions, job: dg.JobDefinition) -> dict[str, StepKin
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What a finished run did, as far as its exit code is concerned."""
+    """What a finished run did, as far as its summary and exit code are concerned."""
 
+    materialized: tuple[str, ...] = ()  # asset keys, sorted
+    checks_run: int = 0
     failed_steps: tuple[str, ...] = ()
     failed_checks: tuple[str, ...] = ()  # ERROR checks other than file refusals
     refusal_checks: tuple[str, ...] = ()  # ERROR checks failed because a file was refused
-    published: bool = False
+    warned_checks: tuple[str, ...] = ()
     interrupted: bool = False
+
+    @property
+    def published(self) -> bool:
+        return PUBLISH_STEP in self.materialized
 
     @property
     def exit_code(self) -> int:
@@ -165,21 +171,25 @@ def run_outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
     ]
+    failed = [ev.asset_check_key for ev in evaluations if not ev.passed]
     errors = [
         ev.asset_check_key
         for ev in evaluations
         if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
     ]
-    materialized = {
-        e.asset_key.to_user_string()
-        for e in result.get_asset_materialization_events()
-        if e.asset_key is not None
-    }
     return RunOutcome(
+        materialized=tuple(
+            sorted(
+                e.asset_key.to_user_string()
+                for e in result.get_asset_materialization_events()
+                if e.asset_key is not None
+            )
+        ),
+        checks_run=len(evaluations),
         failed_steps=tuple(e.step_key for e in failures),
         failed_checks=tuple(k.to_user_string() for k in errors if k.name not in REFUSAL_CHECKS),
         refusal_checks=tuple(k.to_user_string() for k in errors if k.name in REFUSAL_CHECKS),
-        published=PUBLISH_STEP in materialized,
+        warned_checks=tuple(k.to_user_string() for k in failed if k not in errors),
         interrupted=any(is_interrupt(e.step_failure_data) for e in failures),
     )
 
@@ -187,37 +197,22 @@ def run_outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
 def _summarize(
     result: dg.ExecuteInProcessResult, paths: DataPaths, echo: Callable[[str], None]
 ) -> int:
-    materialized = sorted(
-        e.asset_key.to_user_string()
-        for e in result.get_asset_materialization_events()
-        if e.asset_key is not None
-    )
-    evaluations = [
-        e.event_specific_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
-    warned_checks = [
-        ev.asset_check_key.to_user_string()
-        for ev in evaluations
-        if not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN
-    ]
     outcome = run_outcome(result)
-    echo(f"assets materialized: {len(materialized)}; checks run: {len(evaluations)}")
-    for key in materialized:
+    echo(f"assets materialized: {len(outcome.materialized)}; checks run: {outcome.checks_run}")
+    for key in outcome.materialized:
         echo(f"  {key}")
     _echo_marts(paths, echo)
     for step in outcome.failed_steps:
         echo(f"FAILED step: {step}")
     for check in outcome.failed_checks:
         echo(f"FAILED check: {check}")
-    for check in warned_checks:
+    for check in outcome.warned_checks:
         echo(f"warning from check: {check}")
     if outcome.published:
         _echo_ingestion_errors(paths, echo)
     code = outcome.exit_code
     if code == FAILED_EXIT_CODE:
-        _echo_what_was_not_written(outcome, set(materialized), echo)
+        _echo_what_was_not_written(outcome, echo)
     if outcome.interrupted:
         echo("plan389: interrupted")
     echo(
@@ -230,15 +225,15 @@ def _summarize(
     return code
 
 
-def _echo_what_was_not_written(
-    outcome: RunOutcome, materialized: set[str], echo: Callable[[str], None]
-) -> None:
+def _echo_what_was_not_written(outcome: RunOutcome, echo: Callable[[str], None]) -> None:
     if outcome.published:
         echo("plan389: the marts were published (marts/, complete)")
     else:
         echo("plan389: the marts were NOT published: the previous release stays in place")
     missing = [
-        f"{step} ({where})" for step, where in DOCUMENT_STEPS.items() if step not in materialized
+        f"{step} ({where})"
+        for step, where in DOCUMENT_STEPS.items()
+        if step not in outcome.materialized
     ]
     if missing:
         echo(f"plan389: documents not written: {', '.join(missing)}")

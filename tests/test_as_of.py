@@ -16,7 +16,7 @@ from pipelines.as_of import AS_OF_ENV, parse_as_of, resolve_as_of, today_vn
 from pipelines.cli import build_parser
 from pipelines.defs.resources import AsOfResource
 from pipelines.settings import DBT_PROJECT_DIR
-from tests.tools import program
+from tests.tools import program, real_clock_env
 
 
 def test_today_is_the_date_in_vietnam_whatever_the_hosts_zone() -> None:
@@ -104,7 +104,8 @@ def _dbt_as_of(env: dict[str, str], *wrapper: str) -> str:
 @pytest.mark.e2e
 def test_dbt_by_hand_counts_through_today_in_vietnam_on_a_utc_host(tmp_path: Path) -> None:
     faketime = program("faketime", package="faketime")
-    env = {k: v for k, v in os.environ.items() if k != AS_OF_ENV}
+    # its own faked clock, not one nested in the suite's (CI runs the suite under faketime too)
+    env = real_clock_env({k: v for k, v in os.environ.items() if k != AS_OF_ENV})
     env |= {"PLAN389_DATA_DIR": str(tmp_path), "TZ": "UTC"}
     # 18:30 UTC on the 6th is 01:30 on the 7th in Hà Nội: the nightly run's "today"
     assert _dbt_as_of(env, faketime, "2026-12-06 18:30:00") == "2026-12-07 today"

@@ -4,7 +4,7 @@ import pytest
 
 from pipelines.run import RunOutcome
 
-PUBLISHED = {"published": True}
+PUBLISHED = {"materialized": ("mart_plans", "published_marts")}
 
 
 @pytest.mark.parametrize(

@@ -44,11 +44,13 @@ def font() -> Path:
 
 
 def real_clock_env(env: dict[str, str]) -> dict[str, str]:
-    """`env` without libfaketime, for a Dagster CLI that starts a gRPC code server.
+    """`env` without libfaketime: for a subprocess that must not see the suite's faked clock.
 
-    Under `faketime` (the suite on another day, in CI) the code server's timed waits never
-    return: it outlives the CLI that started it and holds its output pipes open, so the test
-    hangs. What these tests check (which code location loads) does not depend on the date."""
+    - A Dagster CLI that starts a gRPC code server: under `faketime` (the suite on another day,
+      in CI) the server's timed waits never return, it outlives the CLI that started it and
+      holds its output pipes open, and the test hangs. What these tests check (which code
+      location loads) does not depend on the date.
+    - A test that fakes a clock of its own: faketime inside faketime shifts twice."""
     clean = {k: v for k, v in env.items() if not k.startswith("FAKETIME")}
     preload = [p for p in clean.get("LD_PRELOAD", "").split(":") if p and "faketime" not in p]
     if preload:
