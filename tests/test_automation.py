@@ -285,9 +285,10 @@ def test_dagster_cli_lists_schedules_and_sensor(
     home.mkdir()
     (home / "dagster.yaml").write_text("")
     bin_dir = Path(sys.executable).parent
-    env = {
-        **os.environ,
+    env = {  # a fresh environment: under faketime, a frozen clock would keep the code server up
         "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
         "DAGSTER_HOME": str(home),
         "PLAN389_DATA_DIR": str(tmp_path / "data"),
     }

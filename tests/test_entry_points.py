@@ -62,16 +62,17 @@ def assert_parsed() -> None:
 @pytest.fixture
 def start(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     """Start a long-running command in its own process group, output to a file; stop the whole
-    group at the end (SIGTERM, as systemd does; SIGKILL if it lingers)."""
+    group at the end (SIGTERM, as systemd does; then SIGKILL to whatever is left)."""
     started: list[subprocess.Popen[bytes]] = []
 
     def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        log = (tmp_path / f"{Path(args[0]).name}.log").open("wb")
-        proc = subprocess.Popen(
-            args, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        proc.log_path = Path(log.name)  # type: ignore[attr-defined]
+        log_path = tmp_path / f"{Path(args[0]).name}.log"
+        with log_path.open("wb") as log:  # the child keeps its own copy open
+            proc = subprocess.Popen(
+                args, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        proc.log_path = log_path  # type: ignore[attr-defined]
         started.append(proc)
         return proc
 
@@ -81,30 +82,33 @@ def start(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
 
 
 def _stop_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        pass
-    except ProcessLookupError:
-        return
     with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+        _exited(proc, seconds=60)
         os.killpg(proc.pid, signal.SIGKILL)  # code servers, run workers left behind
-    proc.wait(timeout=10)
+    proc.wait()
 
 
-def poll(proc: subprocess.Popen[bytes], probe: Callable[[], T | None], timeout: float) -> T:
-    """Call `probe` until it returns a value; fail with the process's log if it exits or the
-    time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def _exited(proc: subprocess.Popen[bytes], seconds: int) -> bool:
+    """Counted in sleeps, not clock readings: under faketime the clock may stand still."""
+    for _ in range(seconds * 10):
+        if proc.poll() is not None:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def poll(proc: subprocess.Popen[bytes], probe: Callable[[], T | None], timeout: int) -> T:
+    """Call `probe` about once a second until it returns a value; fail with the process's log
+    if the process exits or `timeout` tries pass."""
+    for _ in range(timeout):
         if proc.poll() is not None:
             break
         if (value := probe()) is not None:
             return value
         time.sleep(1)
     log = proc.log_path.read_text(errors="replace")[-4000:]  # type: ignore[attr-defined]
-    pytest.fail(f"{proc.args[0]} (exit {proc.poll()}): nothing after {timeout} s\n{log}")
+    pytest.fail(f"{proc.args[0]} (exit {proc.poll()}): nothing after {timeout} tries\n{log}")
 
 
 def test_definitions_validate_without_venv_on_path(bare_env: dict[str, str]) -> None:
