@@ -4,8 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# dagster-dbt starts `dbt` by name; make the venv's tools win on PATH.
-export PATH := $(abspath $(BIN)):$(PATH)
 export DAGSTER_HOME ?= $(abspath .dagster_home)
 
 .PHONY: install demo test test-fast dev validate lint format lock manifest docs clean

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.defs.automation.housekeeping import nightly_purge, purge_old_runs
 from pipelines.defs.automation.jobs import load_job
 from pipelines.defs.automation.schedules import nightly_load
 from pipelines.defs.automation.sensors import raw_files_sensor
@@ -25,8 +26,8 @@ def build_defs(as_of_flag: str | None = None) -> dg.Definitions:
             [plan_assets, report_assets, warehouse_assets, publish_assets]
         ),
         asset_checks=dg.load_asset_checks_from_modules([warehouse_checks]),
-        jobs=[load_job],
-        schedules=[nightly_load],
+        jobs=[load_job, purge_old_runs],
+        schedules=[nightly_load, nightly_purge],
         sensors=[raw_files_sensor],
         resources=build_resources(as_of_flag=as_of_flag),
     )

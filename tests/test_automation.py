@@ -16,7 +16,6 @@ from pipelines.defs.automation.schedules import nightly_load
 from pipelines.defs.automation.sensors import raw_files_sensor
 from pipelines.defs.resources import DataDirResource
 from pipelines.raw_files import Changes, scan, state_digest
-from tests.tools import real_clock_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -259,25 +258,46 @@ def location_defs() -> dg.Definitions:
     return defs
 
 
-def test_dagster_cli_lists_schedule_and_sensor(
+def test_location_wires_the_automation(location_defs: dg.Definitions) -> None:
+    assert {s.name for s in location_defs.schedules or []} == {"nightly_load", "nightly_purge"}
+    assert {s.name for s in location_defs.sensors or []} == {"raw_files_sensor"}
+    assert {j.name for j in location_defs.jobs or []} == {"full_load", "purge_old_runs"}
+
+
+def test_housekeeping_stays_out_of_the_loads(location_defs: dg.Definitions) -> None:
+    """`plan389 run` runs the implicit asset job and the schedule and sensor run full_load:
+    none of them may purge runs."""
+    for job in (
+        location_defs.resolve_implicit_global_asset_job_def(),
+        location_defs.resolve_job_def("full_load"),
+    ):
+        ops = {node.name for node in job.graph.node_defs}
+        assert "warehouse_models" in ops and "delete_old_runs" not in ops
+    purge = location_defs.resolve_job_def("purge_old_runs")
+    assert [node.name for node in purge.graph.node_defs] == ["delete_old_runs"]
+
+
+def test_dagster_cli_lists_schedules_and_sensor(
     location_defs: dg.Definitions, tmp_path: Path
 ) -> None:
-    names = {s.name for s in location_defs.schedules or []}
-    if "nightly_load" not in names:
-        pytest.skip("nightly_load/raw_files_sensor not yet wired into pipelines.definitions.defs")
+    """As a cron line or a systemd unit calls it: the venv's `dagster`, the venv not on PATH."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("")
     bin_dir = Path(sys.executable).parent
-    env = real_clock_env(
-        {
-            **os.environ,
-            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-            "DAGSTER_HOME": str(home),
-            "PLAN389_DATA_DIR": str(tmp_path / "data"),
-        }
+    env = {  # a fresh environment: the venv not on PATH, no faketime (see tests/tools.py)
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "DAGSTER_HOME": str(home),
+        "PLAN389_DATA_DIR": str(tmp_path / "data"),
+    }
+    listings = (
+        ("schedule", "nightly_load"),
+        ("schedule", "nightly_purge"),
+        ("sensor", "raw_files_sensor"),
     )
-    for kind, name in (("schedule", "nightly_load"), ("sensor", "raw_files_sensor")):
+    for kind, name in listings:
         # From the repository root: pyproject's [tool.dagster] names pipelines.definitions.
         listed = subprocess.run(
             [str(bin_dir / "dagster"), kind, "list"],

@@ -4,6 +4,9 @@ resource skips start-up work the assets do not use."""
 import os
 import shutil
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -100,3 +103,55 @@ def test_dbt_version_read_from_the_installed_package_not_a_dbt_start_up(
     assert str(elsewhere._cli_version) == "1.10.4"  # any other dbt is asked, as dagster-dbt does
     assert runs == [[str(other), "--version"]]
     assert elsewhere._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_venv_dbt_wins_over_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A systemd unit or cron line has no venv on PATH; another dbt on PATH must not win."""
+    other = tmp_path / "dbt"
+    other.write_text("#!/bin/sh\n")
+    other.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    beside = Path(sys.executable).with_name("dbt")
+    assert project.dbt_executable() == str(beside)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert project.dbt_resource().dbt_executable == str(beside)
+
+
+def test_dagster_dbt_prepares_through_prepare_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dagster dev` (prepare_if_dev), `dagster definitions validate` and `dagster-dbt project
+    prepare-and-package` (preparer.prepare) all parse the way `plan389 run` does."""
+    calls: list[str] = []
+    monkeypatch.setattr(project, "prepare_manifest", lambda: calls.append("parse"))
+    for name in ("DAGSTER_IS_DEV_CLI", "DAGSTER_IS_DEFS_VALIDATION_CLI"):
+        monkeypatch.delenv(name, raising=False)
+    project.dbt_project.prepare_if_dev()
+    assert calls == []  # outside dagster dev and validate, nothing runs dbt
+    monkeypatch.setenv("DAGSTER_IS_DEV_CLI", "1")
+    project.dbt_project.prepare_if_dev()
+    monkeypatch.delenv("DAGSTER_IS_DEV_CLI")
+    monkeypatch.setenv("DAGSTER_IS_DEFS_VALIDATION_CLI", "1")
+    project.dbt_project.prepare_if_dev()
+    project.dbt_project.preparer.prepare(project.dbt_project)
+    assert calls == ["parse"] * 3
+
+
+def test_prepare_manifest_parses_once_when_started_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project.prepare_manifest()
+    key_file = Path(project.dbt_project.manifest_path).with_name(project.MANIFEST_KEY)
+    key_file.unlink()
+
+    class SlowRecorder(_Recorder):
+        def wait(self) -> None:
+            time.sleep(0.5)  # a parse takes a while: the other caller arrives meanwhile
+
+    recorder = SlowRecorder()
+    monkeypatch.setattr(project, "dbt_resource", lambda: recorder)
+    callers = [threading.Thread(target=project.prepare_manifest) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert recorder.calls == [["--quiet", "parse"]]
+    assert key_file.read_text() == project.project_fingerprint()

@@ -1,9 +1,12 @@
 """The one place that owns the dbt project.
 
 dagster-dbt needs `target/manifest.json` when the definitions load. `dagster dev` prepares it
-(dbt parse) through `prepare_if_dev()`, `dagster definitions validate` when it is missing;
-`plan389` and the tests call `prepare_manifest()` before loading definitions; it parses only
-when the project's files changed since the last parse. Nothing else runs dbt at import.
+through `prepare_if_dev()`, `dagster definitions validate` too; a deployment prepares it before
+the daemon and the webserver start (`dagster-dbt project prepare-and-package --file` this file,
+see deploy/); `plan389` and the tests call `prepare_manifest()` before loading definitions.
+Every one of them goes through `prepare_manifest()`: the venv's own dbt, whatever PATH holds,
+and a parse only when the project's files changed since the last one. Nothing else runs dbt at
+import.
 """
 
 from __future__ import annotations
@@ -17,20 +20,37 @@ from functools import cached_property
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
+from dagster_shared.record import replace
+from filelock import FileLock
 from packaging import version
 
 from pipelines.settings import DBT_PROJECT_DIR
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
-if os.getenv("DAGSTER_IS_DEFS_VALIDATION_CLI") and not dbt_project.manifest_path.exists():
-    dbt_project.preparer.prepare(dbt_project)
+
+class Plan389DbtPreparer(DagsterDbtProjectPreparer):
+    """dagster-dbt's default preparer (prepare under `dagster dev` only), except that preparing
+    is `prepare_manifest()`: the default runs `dbt parse` by name, which fails when the venv is
+    not on PATH (a systemd unit, a cron line, `.venv/bin/dagster dev`)."""
+
+    def prepare_if_dev(self, project: DbtProject) -> None:
+        super().prepare_if_dev(project)
+        if os.getenv("DAGSTER_IS_DEFS_VALIDATION_CLI"):  # validate what the models say today
+            self.prepare(project)
+
+    def prepare(self, project: DbtProject) -> None:
+        prepare_manifest()
+
+
+# dagster-dbt 0.29 takes no `preparer=` argument; its DbtProject is a record holding one.
+dbt_project = replace(DbtProject(project_dir=DBT_PROJECT_DIR), preparer=Plan389DbtPreparer())
 
 
 def dbt_executable() -> str:
-    """`dbt` from PATH, else the one installed beside this Python (a venv not on PATH)."""
+    """The dbt installed beside this Python (the venv's, found with nothing on PATH), else `dbt`
+    from PATH."""
     beside = Path(sys.executable).with_name("dbt")
-    return shutil.which("dbt") or str(beside)
+    return str(beside) if beside.is_file() else shutil.which("dbt") or "dbt"
 
 
 class Plan389DbtCliResource(DbtCliResource):
@@ -81,15 +101,21 @@ def project_fingerprint(root: Path | None = None) -> str:
 
 def prepare_manifest() -> None:
     """Run `dbt parse` so that `target/manifest.json` matches the models on disk, unless the
-    project has not changed since the last parse (dbt's start-up and parse cost ~7 s a run)."""
+    project has not changed since the last parse (dbt's start-up and parse cost ~7 s a run).
+
+    One process at a time: `dagster dev`'s code server and run workers, the daemon's and the
+    webserver's preparation and `plan389 run` may start together; the others then find the
+    manifest fresh."""
     manifest = Path(dbt_project.manifest_path)
     key_file = manifest.with_name(MANIFEST_KEY)
-    key = project_fingerprint()
-    if manifest.exists() and key_file.exists() and key_file.read_text() == key:
-        return
-    key_file.unlink(missing_ok=True)  # a parse killed midway must not leave a stale key behind
-    dbt_resource().cli(["--quiet", "parse"], target_path=Path("target")).wait()
-    key_file.write_text(key)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(manifest.with_name(MANIFEST_KEY + ".lock")):
+        key = project_fingerprint()
+        if manifest.exists() and key_file.exists() and key_file.read_text() == key:
+            return
+        key_file.unlink(missing_ok=True)  # a parse killed midway must not leave a stale key
+        dbt_resource().cli(["--quiet", "parse"], target_path=Path("target")).wait()
+        key_file.write_text(key)
 
 
 RUN_TARGETS_KEPT = 5
@@ -108,3 +134,8 @@ def prune_run_targets(target: Path, prefix: str, keep: int = RUN_TARGETS_KEPT) -
     for stale in runs[keep:]:
         shutil.rmtree(stale, ignore_errors=True)
     return runs[keep:]
+
+
+# Last, once everything it calls is defined: a no-op but under `dagster dev` and `dagster
+# definitions validate`.
+dbt_project.prepare_if_dev()
