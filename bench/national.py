@@ -38,7 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 RESULTS = REPO / "bench" / "RESULTS.md"
-TARGETS = {"full_s": 600, "full_peak_gib": 8, "incremental_s": 60, "ingest_ratio": 0.5}
+# The ingestion / bare-read ratio is measured, no longer judged: the 0.5 target was retired by
+# the user (the serial ~0.35 with the hostile-file pre-scan stands; bench/ingest_floor.py).
+TARGETS = {"full_s": 600, "full_peak_gib": 8, "incremental_s": 60}
 AS_OF = "2026-12-01"
 
 
@@ -280,7 +282,6 @@ def report(res: dict) -> str:
         "full_peak_gib": gib(full["peak"]) <= TARGETS["full_peak_gib"],
         "incremental_s": inc["wall"] <= TARGETS["incremental_s"],
         "next_day_s": nxt is not None and nxt["wall"] <= TARGETS["incremental_s"],
-        "ingest_ratio": ratio >= TARGETS["ingest_ratio"],
     }
     mark = {True: "met", False: "MISSED"}
     m = res["machine"]
@@ -311,8 +312,7 @@ def report(res: dict) -> str:
             else []
         ),
         f"| workbook ingestion (report_tables step, full load) | {ingest_s:.1f} | – | "
-        f"{rows / ingest_s:,.0f} | ratio to bare read {ratio:.2f}: ≥ 0.5 "
-        f"{mark[ok['ingest_ratio']]} |",
+        f"{rows / ingest_s:,.0f} | ratio to bare read {ratio:.2f} (target retired) |",
         "",
         "Steps, full load (s): "
         + ", ".join(f"{k} {v}" for k, v in sorted(full["steps"].items(), key=lambda kv: -kv[1])),
