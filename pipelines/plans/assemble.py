@@ -1,5 +1,5 @@
-"""From documents to parsed plans: join body and appendix files, pick the parser that fits the
-document's shape, and normalise deadlines, agencies, targets and reporting duties.
+"""From documents to parsed plans: join body and appendix files, read the tasks in the layout
+family that fits the document, and normalise deadlines, agencies, targets and reporting duties.
 
 Everything here is pure (documents in, records out); the Dagster asset and the CLI do the I/O.
 """
@@ -17,22 +17,25 @@ from pipelines.plans.metadata import extract_metadata
 from pipelines.plans.model import Deadline, PlanMeta, RawTask, ReportingObligation, Target
 from pipelines.plans.national import NATIONAL_NUMBER, NATIONAL_PLAN_ID, map_to_national_group
 from pipelines.plans.obligations import extract_reporting_obligations
-from pipelines.plans.shapes.numbered_sections import parse_numbered_sections
+from pipelines.plans.outline import numbering, task_sections
+from pipelines.plans.shapes.numbered_items import parse_numbered_items
 from pipelines.plans.shapes.pdf_table import parse_pdf_table
 from pipelines.plans.shapes.task_groups import parse_task_groups
-from pipelines.plans.shapes.tsv_table import parse_tsv_table
+from pipelines.plans.shapes.task_table import parse_task_table
 from pipelines.plans.targets import extract_targets
 from pipelines.plans.text import fold, slug
 
 MIN_DUE_YEAR, MAX_DUE_YEAR = 2020, 2035
 
-# Tried in this order; the one that finds the most tasks wins (ties: the earlier one).
+# Layout families read by a parser of their own, tried in this order before the numbered
+# items (which name their family themselves: numbered_sections, inline_labels, agency_centric,
+# prose). The reading that finds the most tasks wins; ties go to the earlier one.
 SHAPES: tuple[tuple[str, Callable[[str], list[RawTask]]], ...] = (
-    ("numbered_sections", parse_numbered_sections),
-    ("appendix_table", parse_tsv_table),
-    ("pdf_table", parse_pdf_table),
     ("task_groups", parse_task_groups),
+    ("task_table", parse_task_table),  # tables: tab-separated, HTML, .docx, .pdf, Markdown
+    ("task_table", parse_pdf_table),  # a table printed as PDF text, columns interleaved
 )
+OCR = "OCR"
 
 
 class PlanError(ValueError):
@@ -163,11 +166,29 @@ def make_plan_id(meta: PlanMeta) -> str | None:
 
 def _choose_shape(text: str) -> tuple[str, list[RawTask]]:
     best_name, best = "none", []
-    for name, parse in SHAPES:
-        tasks = parse(text)
+    items = parse_numbered_items(text)
+    readings = [(name, parse(text)) for name, parse in SHAPES] + [(items.family, items.tasks)]
+    for name, tasks in readings:
         if len(tasks) > len(best):
             best_name, best = name, tasks
     return best_name, best
+
+
+def _unread_section(text: str) -> str | None:
+    """`line N: section "…" has K items but no task could be read`, for a task section with
+    enumerated items (numbered lines, or numbered table rows) that gave no task."""
+    lines = text.split("\n")
+    for section in task_sections(lines):
+        body = lines[section.start + 1 : section.end]
+        items = sum(1 for line in body if (n := numbering(line)) and n.kind != "roman")
+        rows = [line.split("\t")[0].strip() for line in body if "\t" in line]
+        items += sum(1 for first in rows if first[:1].isdigit())
+        if items:
+            return (
+                f'line {section.start + 1}: section "{section.label}. {section.heading}" has '
+                f"{items} items but no task could be read"
+            )
+    return None
 
 
 def _checked_deadline(raw: RawTask) -> Deadline:
@@ -223,8 +244,11 @@ def parse_plan(docs: list[DocumentText]) -> ParsedPlan:
     plan_id = make_plan_id(meta)
     shape, raw_tasks = _choose_shape(text)
     if not raw_tasks:
-        what = "not a plan (no KẾ HOẠCH heading)" if not meta.title else "no tasks found"
-        raise PlanError(f"{names}: {what}")
+        what = "not a plan (no KẾ HOẠCH heading)" if not meta.title else None
+        raise PlanError(f"{names}: {what or _unread_section(text) or 'no tasks found'}")
+    if any(getattr(d, "ocr", False) for d in docs):  # read by OCR: every task to check
+        for raw in raw_tasks:
+            raw.review_reasons.append(OCR)
     if plan_id is None:
         raise PlanError(f"{names}: cannot tell the plan's locality and year from the letterhead")
 

@@ -144,8 +144,8 @@ def parse_deadline(text: str | None) -> Deadline:
 
     if periodic:
         return Deadline("recurring", first, period, _reason(period_note, *date_notes))
-    if _ONGOING.search(folded):
-        return Deadline("ongoing", first, review_reason=_reason(*date_notes))
+    if _ONGOING.search(folded):  # a date beside "thường xuyên" dates a peak, not a deadline
+        return Deadline("ongoing", None, review_reason=_reason(*date_notes))
     if _ON_REQUEST.search(folded):
         return Deadline("on_request", first, review_reason=_reason(*date_notes))
     if _EVENT.search(folded):

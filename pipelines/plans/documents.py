@@ -1,4 +1,9 @@
-"""Reading plan document files (any supported format) into normalised text."""
+"""Reading plan document files (any supported format) into normalised text.
+
+Every format becomes the same model: lines in reading order, task tables as tab-separated lines
+at their place (`markup.py` for HTML and Markdown, `office.py` for .docx and .pdf, OCR for
+scans), so one extractor reads them all.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.plans.markup import html_to_text, markdown_tables
 from pipelines.plans.text import decode_bytes, normalize_document
 
 TEXT_FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html"}
@@ -48,6 +54,10 @@ def read_document(path: Path, name: str | None = None, data: bytes | None = None
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise DocumentError(f"{label}: binary content in a text file")
         raw = decode_bytes(data)
+        if fmt == "html":
+            raw = html_to_text(raw)
+        elif fmt == "md":
+            raw = markdown_tables(raw)
     elif fmt == "docx":
         from pipelines.plans.office import read_docx
 

@@ -12,6 +12,10 @@ from datetime import date
 from typing import Literal
 
 Role = Literal["lead", "coordinate"]
+
+# Review reasons every layout gives the same words.
+NO_LEAD = "no lead agency found"
+NO_DEADLINE = "no deadline printed"
 DeadlineKind = Literal["once", "recurring", "ongoing", "on_request", "event"]
 Recurrence = Literal["weekly", "monthly", "quarterly", "annual"]
 Level = Literal["national", "province", "commune"]
@@ -64,7 +68,9 @@ class ReportingObligation:
     reporter: str  # as printed, e.g. "Các sở, ngành, đơn vị cấp tỉnh và UBND các xã, phường"
     recipient: str
     due_text: str  # as printed, e.g. "trước ngày 30/9"
-    kind: Literal["annual", "interim", "final"]  # annual report, sơ kết, tổng kết
+    # recurring (annual, semiannual, quarterly, monthly: due_day/due_month) or one-off
+    # (interim = sơ kết, final = tổng kết: due_date)
+    kind: Literal["annual", "semiannual", "quarterly", "monthly", "interim", "final"]
     due_day: int | None = None
     due_month: int | None = None
     due_date: date | None = None  # one-off dates (sơ kết / tổng kết)

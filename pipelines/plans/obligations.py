@@ -14,16 +14,22 @@ Decisions:
 - recipient: after "gửi (về)" / "về <Agency>" (preferred) or "báo cáo <Agency>", nearest before the
   due phrase, as printed, including a "(qua ...)" channel; "trình" (submit for approval) is not a
   recipient.
-- kind: "sơ kết" / "tổng kết" before the date → interim / final; no year → annual; a dated report
-  that is neither → interim (a one-off progress report; the model has no other one-off kind).
+- kind: a date with a year is one-off: "sơ kết" / "tổng kết" before it → interim / final, else
+  interim (a one-off progress report; the model has no other one-off kind). A date without a
+  year recurs: the period word nearest before it in the clause ("6 tháng", "hằng quý",
+  "hằng tháng", "năm"), else the first after it ("trước ngày 25/11 hằng năm"), else annual:
+  "Định kỳ 6 tháng (trước ngày 15/6) và năm (trước ngày 15/11)" is semiannual and annual.
+  A monthly or quarterly due day has no month: "trước ngày 20 của tháng cuối quý".
 - Clauses without a date ("báo cáo sơ kết, tổng kết theo quy định") are not obligations.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -43,7 +49,25 @@ _DUE = re.compile(
     r"\b(?:truoc|cham nhat(?: la)?|khong muon hon|han cuoi(?: la)?)\s+(?:ngay\s+)?"
     r"(\d{1,2})\s*(?:/|-|\s+thang\s+)\s*(\d{1,2})(?:\s*(?:/|-|\s+nam\s+)\s*(\d{4}))?(?!\d)"
 )
-_REPORTS = re.compile(r"\bbao cao\b|\bgui\b")
+# A due day without a month: monthly and quarterly reports.
+_DUE_DAY = re.compile(
+    r"\b(?:truoc|cham nhat(?: la)?|khong muon hon)\s+ngay\s+(\d{1,2})(?!\s*[/-]?\d)"
+    r"(?=\s+(?:cua\s+)?(?:thang cuoi(?: cua)?(?: moi)? quy|(?:hang|moi) thang|hang quy|cua thang))"
+)
+_PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:6|06|sau) thang\b|\bban nien\b"), "semiannual"),
+    (re.compile(r"\bquy\b"), "quarterly"),
+    (re.compile(r"\b(?:hang|moi|dinh ky|bao cao) thang\b"), "monthly"),
+    (re.compile(r"\bnam\b"), "annual"),
+)
+# A sơ kết / tổng kết dated by a period: "vào tháng 6/2028", "vào Quý IV/2030", "vào năm 2030".
+_REVIEW_DUE = re.compile(
+    r"\b(?:so ket|tong ket)\b[^;]{0,120}?\b(?:vao|trong|truoc|cham nhat)\s+"
+    r"(?:thang (?P<month>\d{1,2})\s*[/-]\s*(?P<m_year>\d{4})|quy (?P<quarter>iv|iii|ii|i|[1-4])"
+    r"\s*(?:[/-]|nam)\s*(?P<q_year>\d{4})|nam (?P<year>\d{4}))"
+)
+_QUARTERS = {"i": 3, "1": 3, "ii": 6, "2": 6, "iii": 9, "3": 9, "iv": 12, "4": 12}
+_REPORTS = re.compile(r"\bbao cao\b|\bgui\b|\bso ket\b|\btong ket\b")
 _LEAD_TIME = re.compile(
     r"^\s*(?:[-–•+*]\s*|\d+(?:\.\d+)*\.\s*|[a-z]\)\s*)?"
     r"(?:(?:"
@@ -169,25 +193,80 @@ def _recipient(text: str, folded: str, due_start: int) -> str | None:
     return best[0][2] if best else None
 
 
-Kind = Literal["annual", "interim", "final"]
+Kind = Literal["annual", "semiannual", "quarterly", "monthly", "interim", "final"]
 
 
-def _kind(folded: str, context_start: int, due: re.Match[str], next_start: int) -> Kind:
-    before = folded[context_start : due.start()]
+def _period(before: str, after: str) -> Kind:
+    """The recurring kind: the period word nearest before the due phrase, else the first after."""
+    last = max(
+        ((m.start(), kind) for pattern, kind in _PERIODS for m in pattern.finditer(before)),
+        default=None,
+    )
+    if last is not None:
+        return last[1]  # type: ignore[return-value]
+    first = min(
+        ((m.start(), kind) for pattern, kind in _PERIODS for m in pattern.finditer(after)),
+        default=(0, "annual"),
+    )
+    return first[1]  # type: ignore[return-value]
+
+
+def _kind(folded: str, context_start: int, due: _Due, next_start: int) -> Kind:
+    before = folded[context_start : due.start]
+    after = folded[due.end : next_start]
+    if due.year is None:
+        return _period(before, after)
     marks: dict[int, Kind] = {before.rfind("so ket"): "interim", before.rfind("tong ket"): "final"}
     if max(marks) >= 0:
         return marks[max(marks)]
-    if due.group(3) is None:
-        return "annual"
-    after = folded[due.end() : next_start]
     words: tuple[tuple[str, Kind], ...] = (("so ket", "interim"), ("tong ket", "final"))
     hits = [(after.find(w), k) for w, k in words]
     return min((h for h in hits if h[0] >= 0), default=(0, "interim"))[1]
 
 
-def _date(day: int, month: int, year: str | None) -> date | None:
+@dataclass(frozen=True)
+class _Due:
+    start: int
+    end: int
+    day: int
+    month: int | None
+    year: str | None
+
+
+def _dues(folded: str) -> list[_Due]:
+    """Due phrases of a clause, in order: day and month (and year), or a day alone."""
+    found = [
+        _Due(m.start(), m.end(), int(m[1]), int(m[2]), m[3])
+        for m in _DUE.finditer(folded)
+        if 1 <= int(m[1]) <= 31 and 1 <= int(m[2]) <= 12
+    ]
+    found += [
+        _Due(m.start(), m.end(), int(m[1]), None, None)
+        for m in _DUE_DAY.finditer(folded)
+        if 1 <= int(m[1]) <= 31
+    ]
+    found += [due for m in _REVIEW_DUE.finditer(folded) if (due := _period_end(m))]
+    return sorted(found, key=lambda d: d.start)
+
+
+def _period_end(m: re.Match[str]) -> _Due | None:
+    """The last day of the period a review is dated by ("tháng 6/2028" → 30/6/2028)."""
+    if m["year"]:
+        year, month = m["year"], 12
+    elif m["quarter"]:
+        year, month = m["q_year"], _QUARTERS[m["quarter"]]
+    else:
+        year, month = m["m_year"], int(m["month"])
+    if not 1 <= month <= 12:
+        return None
+    day = calendar.monthrange(int(year), month)[1]
+    named = next(g for g in ("month", "quarter", "year") if m[g])
+    return _Due(m.start(named), m.end(), day, month, year)
+
+
+def _date(day: int, month: int | None, year: str | None) -> date | None:
     try:
-        return date(int(year), month, day) if year else None
+        return date(int(year), month, day) if year and month else None
     except ValueError:
         return None
 
@@ -203,23 +282,22 @@ def extract_reporting_obligations(text: str) -> list[ReportingObligation]:
         if not _REPORTS.search(folded):
             continue
         reporter = _reporter(clause, folded)
-        dues = [m for m in _DUE.finditer(folded) if 1 <= int(m[1]) <= 31 and 1 <= int(m[2]) <= 12]
+        dues = _dues(folded)
         context_start = 0
         for k, due in enumerate(dues):
-            next_start = dues[k + 1].start() if k + 1 < len(dues) else len(folded)
-            day, month = int(due[1]), int(due[2])
+            next_start = dues[k + 1].start if k + 1 < len(dues) else len(folded)
             obligations.append(
                 ReportingObligation(
                     reporter=reporter or reporter_ctx or "",
-                    recipient=_recipient(clause, folded, due.start()) or recipient_ctx or "",
-                    due_text=squash(clause[due.start() : due.end()]),
+                    recipient=_recipient(clause, folded, due.start) or recipient_ctx or "",
+                    due_text=squash(clause[due.start : due.end]),
                     kind=_kind(folded, context_start, due, next_start),
-                    due_day=day,
-                    due_month=month,
-                    due_date=_date(day, month, due[3]),
+                    due_day=due.day,
+                    due_month=due.month,
+                    due_date=_date(due.day, due.month, due.year),
                 )
             )
-            context_start = due.end()
+            context_start = due.end
         reporter_ctx = reporter or reporter_ctx
         recipient_ctx = _recipient(clause, folded, len(folded)) or recipient_ctx
     return obligations

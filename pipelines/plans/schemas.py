@@ -19,7 +19,7 @@ DEADLINE_KINDS = ["once", "recurring", "ongoing", "on_request", "event"]
 RECURRENCES = ["weekly", "monthly", "quarterly", "annual"]
 ROLES = ["lead", "coordinate"]
 AGENCY_KINDS = list(get_args(AgencyKind))
-OBLIGATION_KINDS = ["annual", "interim", "final"]
+OBLIGATION_KINDS = ["annual", "semiannual", "quarterly", "monthly", "interim", "final"]
 COMPARATORS = [">=", ">"]
 NATIONAL_GROUP_SOURCES = ["group_title", "keywords", "unmapped", "reference"]
 FIRST_DUE, LAST_DUE = date(2020, 1, 1), date(2035, 12, 31)
@@ -49,7 +49,8 @@ class PlanSchema(pa.DataFrameModel):
 
 class PlanTaskSchema(pa.DataFrameModel):
     plan_id: str
-    task_code: str = pa.Field(str_matches=r"^\d+(\.\d+)*$")
+    # as printed: "2.3", "1.12", "1.a" (an agency's duty a), "III.2" (two task sections)
+    task_code: str = pa.Field(str_matches=r"^[0-9A-Za-zđ]{1,5}(\.[0-9A-Za-zđ]{1,5})*$")
     task_seq: int = pa.Field(ge=1)
     group_code: str = pa.Field(nullable=True)
     group_title: str = pa.Field(nullable=True)

@@ -15,8 +15,8 @@ from docx import Document
 from pipelines.plans.documents import DocumentError, DocumentText, read_document
 from pipelines.plans.metadata import extract_metadata
 from pipelines.plans.model import RawTask
-from pipelines.plans.shapes.numbered_sections import parse_numbered_sections
-from pipelines.plans.shapes.tsv_table import parse_table_rows, parse_tsv_table
+from pipelines.plans.shapes.numbered_items import parse_numbered_items
+from pipelines.plans.shapes.task_table import parse_table_rows, parse_task_table
 from tests.conftest import seed_text
 from tests.plans.fixtures import (
     appendix_rows,
@@ -42,7 +42,7 @@ GROUP_4_TITLE = (
 
 @pytest.fixture(scope="module")
 def seed_tasks() -> list[RawTask]:
-    return parse_tsv_table(seed_text("hung_yen_appendix"))
+    return parse_task_table(seed_text("hung_yen_appendix"))
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_docx_body_metadata_matches_the_text_seed(hung_yen_docx: DocumentText) -
 def test_docx_table_gives_the_seed_tasks(
     hung_yen_docx: DocumentText, seed_tasks: list[RawTask]
 ) -> None:
-    tasks = parse_tsv_table(hung_yen_docx.text)
+    tasks = parse_task_table(hung_yen_docx.text)
     assert len(tasks) == 38
     assert tasks == seed_tasks  # codes, titles, deadlines, outputs, assignments, groups
     assert [parse_table_rows(t) for t in hung_yen_docx.tables] == [seed_tasks]
@@ -92,7 +92,7 @@ def test_docx_table_gives_the_seed_tasks(
 def test_docx_bold_group_row_followed_by_its_content_row(hung_yen_docx: DocumentText) -> None:
     # Group 4 prints its heading in bold and its only content on the next row: bold is kept
     # as <b> so the parser still sees a group that is a task.
-    task = {t.task_code: t for t in parse_tsv_table(hung_yen_docx.text)}["4"]
+    task = {t.task_code: t for t in parse_task_table(hung_yen_docx.text)}["4"]
     assert task.group_title == GROUP_4_TITLE
     assert task.title.startswith("- Tăng cường công tác thanh tra, kiểm tra đối với các cơ quan")
     assert task.deadline_text is not None and task.deadline_text.startswith("Thường xuyên")
@@ -115,9 +115,9 @@ def test_docx_rows_keep_the_grid_and_join_cell_paragraphs(hung_yen_docx: Documen
 def test_docx_paragraphs_only_thanh_hoa(tmp_path: Path) -> None:
     path = build_docx_plan(tmp_path / "thanh-hoa.docx", seed_text("thanh_hoa"), None)
     doc = read_document(path)
-    tasks = parse_numbered_sections(doc.text)
+    tasks = parse_numbered_items(doc.text).tasks
     assert len(tasks) == 33
-    assert tasks == parse_numbered_sections(seed_text("thanh_hoa"))
+    assert tasks == parse_numbered_items(seed_text("thanh_hoa")).tasks
     assert doc.tables == []
     assert tasks[-1].task_code == "8.2"
 
@@ -150,7 +150,7 @@ def test_docx_vertical_merges(tmp_path: Path) -> None:
     table.cell(3, 2).merge(table.cell(4, 2))
     doc.save(str(tmp_path / "merged.docx"))
 
-    tasks = parse_tsv_table(read_document(tmp_path / "merged.docx").text)
+    tasks = parse_task_table(read_document(tmp_path / "merged.docx").text)
     assert _leads(tasks) == {"1.1": ["Sở Y tế"], "1.2": ["Sở Y tế"], "1.3": ["Sở Tư pháp"]}
     assert tasks[2].title == "Tuyên truyền pháp luật trên địa bàn tỉnh."
 
@@ -163,7 +163,7 @@ def test_docx_bold_column_is_style_not_group_marker(tmp_path: Path) -> None:
         ["**1.2**", "Kiểm tra thị trường", "Sở Công Thương"],
     ]
     doc = read_document(build_docx_plan(tmp_path / "bold.docx", "PHỤ LỤC", rows))
-    tasks = parse_tsv_table(doc.text)
+    tasks = parse_task_table(doc.text)
     assert [(t.task_code, t.group_title) for t in tasks] == [
         ("1.1", "Hoàn thiện thể chế"),
         ("1.2", "Hoàn thiện thể chế"),
@@ -202,7 +202,7 @@ def test_docx_letterhead_and_signature_tables_are_layout(tmp_path: Path) -> None
 def test_pdf_table_gives_the_seed_tasks(
     hung_yen_pdf: DocumentText, seed_tasks: list[RawTask]
 ) -> None:
-    tasks = parse_tsv_table(hung_yen_pdf.text)
+    tasks = parse_task_table(hung_yen_pdf.text)
     assert [t.task_code for t in tasks] == [t.task_code for t in seed_tasks]
     assert len(tasks) == 38
     assert _leads(tasks) == _leads(seed_tasks)

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import groupby
 
-from pipelines.plans.model import RawAssignment, RawTask, Role
+from pipelines.plans.model import NO_LEAD, RawAssignment, RawTask, Role
 from pipelines.plans.text import fold, join_wrapped
 
 TITLE, DEADLINE, OUTPUT, LEAD, COORD = range(5)
-NO_LEAD = "no lead agency found"
+
 Line = tuple[int, str]  # (line number in the document, stripped text)
 
 _CODE_LINE = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?(?:\s+(\S.*))?$")

@@ -15,13 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.plans.model import RawAssignment, RawTask, Role
-from pipelines.plans.shapes.numbered_sections import (
-    NO_DEADLINE,
-    NO_LEAD,
-    has_subnumbered_tasks,
-    task_section_lines,
-)
+from pipelines.plans.model import NO_DEADLINE, NO_LEAD, RawAssignment, RawTask, Role
+from pipelines.plans.outline import numbering, task_sections
+from pipelines.plans.roles import label_field, label_starts
 from pipelines.plans.text import fold, join_wrapped, squash
 
 _GROUP = re.compile(r"^\s*(\d{1,2})\.\s+(\S.*)$")
@@ -42,6 +38,7 @@ class _Group:
     heading: list[str]
     activities: list[list[str]] = field(default_factory=list)
     duties: list[list[str]] = field(default_factory=list)  # "Agency: duty" texts, wrapped parts
+    deadline: list[str] = field(default_factory=list)  # "Thời gian thực hiện: …"
     in_assignments: bool = False
 
 
@@ -105,17 +102,23 @@ def _to_task(group: _Group) -> RawTask:
         title=title,
         group_code=group.code,
         group_title=heading,
+        deadline_text=join_wrapped(group.deadline).strip(" .;") or None,
         assignments=assignments,
     )
     if not any(a.role == "lead" for a in task.assignments):
         task.review_reasons.append(NO_LEAD)
-    task.review_reasons.append(NO_DEADLINE)
+    if task.deadline_text is None:
+        task.review_reasons.append(NO_DEADLINE)
     task.review_reasons.extend(f"assignment names no agency: {u[:60]}" for u in unread)
     return task
 
 
 def _feed(group: _Group, line: str, after_blank: bool) -> None:
     """Add one non-empty line of a group's body to the group."""
+    labels = label_starts(line.strip())
+    if labels and labels[0].start() == 0 and label_field(labels[0]["key"]) == "deadline":
+        group.deadline.append(line.strip()[labels[0].end() :])
+        return
     label = _ASSIGN_LABEL.match(line)
     if label:
         group.in_assignments = True
@@ -145,8 +148,10 @@ def parse_task_groups(text: str) -> list[RawTask]:
     Returns [] when the section has sub-numbered tasks (`1.1.`, the numbered-sections shape)
     or when no group names an agency (the tasks then live elsewhere, e.g. an appendix).
     """
-    section = task_section_lines(text)
-    if not section or has_subnumbered_tasks(section):
+    lines = text.split("\n")
+    found = task_sections(lines)
+    section = lines[found[0].start + 1 : found[0].end] if found else []
+    if not section or any((n := numbering(line)) and n.kind == "dotted2" for line in section):
         return []
     groups: list[_Group] = []
     after_blank = False

@@ -1,10 +1,17 @@
-"""Shape parser: a task table (appendix), as tab-separated text or as rows of cells.
+"""The task-table family: tasks as rows of a table, in whatever format it came (tab-separated
+text, an HTML `<table>`, a .docx or .pdf table, a Markdown table: every reader writes tables
+as tab-separated lines, see `documents.py`).
 
-Layout (Hưng Yên appendix): columns STT, TÊN NHIỆM VỤ, THỜI HẠN, KẾT QUẢ, CƠ QUAN CHỦ TRÌ,
-CƠ QUAN PHỐI HỢP, found by header text; the header is repeated at page breaks; cells carry
-HTML (`<b>`, `<ul><li>`, `<p>`); a row with an empty STT continues the row above cell by cell.
+Columns are found by their header's wording, in any order (`column_role`): the code (STT, TT),
+the task ("Nội dung nhiệm vụ/công việc", "Tên nhiệm vụ"), the lead ("Cơ quan/Đơn vị chủ
+trì/thực hiện"), the coordinators ("phối hợp"), the deadline ("Thời gian/Thời hạn/Tiến độ
+hoàn thành"), the output ("Sản phẩm/Kết quả"); other columns ("Ghi chú") are left out. The
+header may repeat at page breaks; cells may carry HTML (`<b>`, `<ul><li>`, `<p>`); a row with
+an empty STT continues the row above cell by cell (Hưng Yên appendix).
 
 Row rules:
+- a Roman-numbered (or lettered) row, `I`, `II.`, spanning the row, is a group: the rows under
+  it belong to it;
 - a bold code (`<b>1</b>`), or a code whose only content is a bold title, opens a group;
 - a group followed by a non-bold continuation row is itself a task (Hưng Yên group 4, whose
   only content is a list of activities);
@@ -20,21 +27,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pipelines.plans.model import RawAssignment, RawTask, Role
+from pipelines.plans.model import NO_DEADLINE, NO_LEAD, RawAssignment, RawTask, Role
 from pipelines.plans.text import fold, join_wrapped, squash
 
-NO_LEAD = "no lead agency found"
-NO_DEADLINE = "no deadline printed"
-
-# column → folded header fragments; checked in this order so "TÊN NHIỆM VỤ" is not a role
-_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("lead", ("chu tri",)),
-    ("coordinate", ("phoi hop",)),
-    ("deadline", ("thoi han", "thoi gian", "tien do")),
-    ("output", ("ket qua", "san pham")),
-    ("title", ("nhiem vu", "noi dung", "ten ")),
-)
-_CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
+_CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ma", "ma nhiem vu"}
+_ROMAN_CODE = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.?$")
 _ITEM_TAG = re.compile(r"<(li|p)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _BOLD = re.compile(r"<(b|strong)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -57,18 +54,40 @@ def _is_bold(raw: str) -> bool:
     return bool(_plain(raw)) and not _plain(_BOLD.sub(" ", raw))
 
 
+def column_role(header: str) -> str | None:
+    """What a header cell names, whatever its wording and place: "Nội dung nhiệm vụ/công
+    việc", "Cơ quan/Đơn vị chủ trì/thực hiện", "phối hợp", "Thời gian/Thời hạn/Tiến độ hoàn
+    thành", "Sản phẩm/Kết quả", "Ghi chú"."""
+    key = fold(_plain(header)) + " "
+    if "phoi hop" in key:
+        return "coordinate"
+    if "chu tri" in key:
+        return "lead"
+    if any(w in key for w in ("thoi han", "thoi gian", "tien do", "han hoan thanh")):
+        return "deadline"
+    if "thuc hien" in key and any(w in key for w in ("don vi", "co quan", "luc luong", "bo phan")):
+        return "lead"
+    if any(w in key for w in ("ket qua", "san pham")):
+        return "output"
+    if any(w in key for w in ("nhiem vu", "noi dung", "cong viec", "ten ", "hoat dong")):
+        return "title"
+    if "ghi chu" in key:
+        return "note"
+    return None
+
+
 def _column_map(cells: list[str]) -> dict[str, int] | None:
     """Column index by role when `cells` is a header row (needs STT and a task column)."""
     found: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        key = fold(_plain(cell))
+        key = fold(_plain(cell)).rstrip(" .")
         if key in _CODE_HEADERS:
             found.setdefault("code", i)
             continue
-        for column, fragments in _COLUMNS:
-            if column not in found and any(f in key + " " for f in fragments):
-                found[column] = i
-                break
+        role = column_role(cell)
+        if role is not None:
+            found.setdefault(role, i)
+    found.pop("note", None)
     return found if {"code", "title"} <= found.keys() else None
 
 
@@ -98,7 +117,8 @@ def _new_row(code: str, cells: list[str], columns: dict[str, int]) -> _Row:
     content = _content(cells, columns)
     title_raw = content.get("title", "")
     only_title = set(content) <= {"title"}
-    if _is_bold(_get(cells, columns, "code")) or (only_title and _is_bold(title_raw)):
+    bold = _is_bold(_get(cells, columns, "code")) or (only_title and _is_bold(title_raw))
+    if bold or _ROMAN_CODE.match(code):  # `<b>1</b>`, or `I` / `II.` / `A`: a group row
         return _Row(code, "group", group_title=[title_raw])
     return _Row(code, "task", cells={c: [v] for c, v in content.items()})
 
@@ -155,7 +175,8 @@ def _task(row: _Row, group: tuple[str, str] | None) -> RawTask:
     def text(column: str) -> str:
         return _join(row.cells.get(column, []))
 
-    group_code = row.code.split(".")[0]
+    lettered = group is not None and bool(_ROMAN_CODE.match(group[0]))  # I, II: its rows follow
+    group_code = group[0] if lettered and group else row.code.split(".")[0]
     roles: tuple[Role, ...] = ("lead", "coordinate")
     assignments = [
         RawAssignment(text=agency, role=role)
@@ -200,7 +221,7 @@ def parse_table_rows(rows: list[list[str]]) -> list[RawTask]:
     return tasks
 
 
-def parse_tsv_table(text: str) -> list[RawTask]:
+def parse_task_table(text: str) -> list[RawTask]:
     """Tasks from tab-separated table text (lines without a tab are ignored)."""
     rows = [line.split("\t") for line in text.split("\n") if "\t" in line]
     return parse_table_rows(rows)

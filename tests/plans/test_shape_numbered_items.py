@@ -1,4 +1,5 @@
-"""Numbered-sections shape (Thanh Hóa 08/KH-UBND): tasks `N.M.` of section III only."""
+"""Numbered items of the task section, the numbered-sections family (Thanh Hóa 08/KH-UBND):
+tasks `N.M.` of section III only, with dashed label paragraphs and footnoted collectives."""
 
 from __future__ import annotations
 
@@ -6,9 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines.plans.assemble import parse_plan
+from pipelines.plans.documents import DocumentText
 from pipelines.plans.model import RawAssignment, RawTask
-from pipelines.plans.shapes.numbered_sections import parse_numbered_sections
-from tests.conftest import seed_text
+from pipelines.plans.shapes.numbered_items import parse_numbered_items
+from tests.conftest import SEEDS, seed_text
+
+
+def parse_numbered_sections(text: str) -> list[RawTask]:
+    result = parse_numbered_items(text)
+    return result.tasks if result.family == "numbered_sections" else []
+
 
 FOOTNOTE_AGENCIES = [
     "Sở Y tế",
@@ -125,8 +134,25 @@ def test_generic_rules_on_a_synthetic_plan() -> None:
 
 
 @pytest.mark.parametrize("key", ["ham_rong", "hung_yen_body", "hung_yen_appendix", "lao_cai"])
-def test_other_shapes_give_nothing(key: str) -> None:
+def test_other_layouts_are_not_numbered_sections(key: str) -> None:
     assert parse_numbered_sections(seed_text(key)) == []
+
+
+def _doc(key: str) -> DocumentText:
+    return DocumentText(SEEDS[key], "txt", key, 1, seed_text(key))
+
+
+@pytest.mark.parametrize(
+    ("keys", "family"),
+    [
+        (["thanh_hoa"], "numbered_sections"),
+        (["hung_yen_body", "hung_yen_appendix"], "task_table"),
+        (["lao_cai"], "task_table"),
+        (["ham_rong"], "task_groups"),
+    ],
+)
+def test_each_seed_is_read_in_its_family(keys: list[str], family: str) -> None:
+    assert parse_plan([_doc(k) for k in keys]).shape == family
 
 
 _TOKENS = st.sampled_from(
@@ -153,5 +179,5 @@ _TOKENS = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(_TOKENS, st.text(max_size=15)), max_size=80))
 def test_never_raises(parts: list[str]) -> None:
-    result = parse_numbered_sections("".join(parts))
+    result = parse_numbered_items("".join(parts)).tasks
     assert all(isinstance(t, RawTask) and t.task_code for t in result)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.plans.model import RawAssignment, RawTask
-from pipelines.plans.shapes.tsv_table import parse_table_rows, parse_tsv_table
+from pipelines.plans.shapes.task_table import parse_table_rows, parse_task_table
 from tests.conftest import seed_text
 
 EXPECTED_CODES = (
@@ -23,7 +23,7 @@ EXPECTED_CODES = (
 
 @pytest.fixture(scope="module")
 def tasks() -> dict[str, RawTask]:
-    return {t.task_code: t for t in parse_tsv_table(seed_text("hung_yen_appendix"))}
+    return {t.task_code: t for t in parse_task_table(seed_text("hung_yen_appendix"))}
 
 
 def _texts(task: RawTask, role: str) -> list[str]:
@@ -128,9 +128,9 @@ def test_rows_as_cell_lists_with_other_headers_and_order() -> None:
 
 def test_no_header_or_no_table_gives_nothing() -> None:
     assert parse_table_rows([["1.1", "Việc", "Sở"]]) == []
-    assert parse_tsv_table(seed_text("thanh_hoa")) == []
-    assert parse_tsv_table(seed_text("lao_cai")) == []
-    assert parse_tsv_table("") == []
+    assert parse_task_table(seed_text("thanh_hoa")) == []
+    assert parse_task_table(seed_text("lao_cai")) == []
+    assert parse_task_table("") == []
 
 
 _CELLS = st.one_of(
@@ -160,5 +160,5 @@ _CELLS = st.one_of(
 def test_never_raises_on_arbitrary_rows(rows: list[list[str]]) -> None:
     assert all(isinstance(t, RawTask) for t in parse_table_rows(rows))
     assert all(
-        isinstance(t, RawTask) for t in parse_tsv_table("\n".join("\t".join(r) for r in rows))
+        isinstance(t, RawTask) for t in parse_task_table("\n".join("\t".join(r) for r in rows))
     )
