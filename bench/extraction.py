@@ -33,6 +33,7 @@ def _row(name: str, fmt: str, shape: str, scores: list[Score]) -> str:
     return (
         f"| {name} | {fmt} | {shape} | {_pct(total('tasks_matched'), tasks)} "
         f"| {total('tasks_found')} | {_pct(total('leads_right'), tasks)} "
+        f"| {_pct(total('coordinators_right'), tasks)} "
         f"| {_pct(total('due_dates_right'), tasks)} "
         f"| {_pct(total('targets_right'), total('targets_expected'))} "
         f"| {_pct(total('obligations_right'), total('obligations_expected'))} |"
@@ -41,7 +42,8 @@ def _row(name: str, fmt: str, shape: str, scores: list[Score]) -> str:
 
 HEADER = (
     "| document | format | family read | tasks found / expected | tasks read | leads right "
-    "| due dates right | targets | reporting duties |\n|---|---|---|---|---:|---|---|---|---|"
+    "| coordinators right | due dates right | targets | reporting duties |\n"
+    "|---|---|---|---|---:|---|---|---|---|---|"
 )
 
 

@@ -17,7 +17,7 @@ from pipelines.plans.metadata import extract_metadata
 from pipelines.plans.model import Deadline, PlanMeta, RawTask, ReportingObligation, Target
 from pipelines.plans.national import NATIONAL_NUMBER, NATIONAL_PLAN_ID, map_to_national_group
 from pipelines.plans.obligations import extract_reporting_obligations
-from pipelines.plans.outline import numbering, task_sections
+from pipelines.plans.outline import numbering, plan_heading, task_sections
 from pipelines.plans.shapes.numbered_items import parse_numbered_items
 from pipelines.plans.shapes.pdf_table import parse_pdf_table
 from pipelines.plans.shapes.task_groups import parse_task_groups
@@ -244,7 +244,8 @@ def parse_plan(docs: list[DocumentText]) -> ParsedPlan:
     plan_id = make_plan_id(meta)
     shape, raw_tasks = _choose_shape(text)
     if not raw_tasks:
-        what = "not a plan (no KẾ HOẠCH heading)" if not meta.title else None
+        is_plan = plan_heading(body.text.split("\n")) is not None or meta.title
+        what = None if is_plan else "not a plan (no KẾ HOẠCH heading)"
         raise PlanError(f"{names}: {what or _unread_section(text) or 'no tasks found'}")
     if any(getattr(d, "ocr", False) for d in docs):  # read by OCR: every task to check
         for raw in raw_tasks:

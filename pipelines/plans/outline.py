@@ -92,6 +92,15 @@ class Section:
         return ORGANISATION_HEADING in self.key
 
 
+def plan_heading(lines: list[str]) -> int | None:
+    """Index of the `KẾ HOẠCH` title line, in any case or spacing ("K Ế  H O Ạ C H",
+    "Kế hoạch" from an HTML heading); None when the document has none (it is not a plan)."""
+    for i, line in enumerate(lines):
+        if len(line) < 40 and re.sub(r"[\W_]", "", fold(line)) == "kehoach":
+            return i
+    return None
+
+
 def text_end(lines: list[str]) -> int:
     """Index of the recipients or signature block after the last section heading."""
     last_heading = max(

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipelines.plans.agencies import split_agency_text
 from pipelines.plans.text import fold
 
 Field = Literal["lead", "coordinate", "deadline", "output"]
@@ -103,7 +104,7 @@ AGENCY_HEADS = (
     "mat tran", "mttq", "hoi ", "doan ", "lien doan", "to dan pho", "co quan", "tinh uy",
     "dang uy", "kiem lam", "hat kiem lam", "canh sat", "kho bac", "ngan hang", "tram ",
     "truong ", "don ", "chu tich", "thu truong", "nguoi dung dau", "luc luong", "dan quan",
-    "cac ", "ho ", "chi bo", "cum ", "khu ", "ql ", "trung doan", "lu doan",
+    "cac ", "chi bo", "ql ", "trung doan", "lu doan",
 )  # fmt: skip
 _COLLECTIVE_NOUNS = (
     "so", "ban", "nganh", "co quan", "don vi", "phong", "xa", "phuong", "dac khu", "thon",
@@ -120,10 +121,11 @@ _VERBS = (
     "bao dam", "dam bao", "phat hien", "ngan chan", "cap nhat", "bao cao", "tong hop",
     "de xuat", "nghien cuu", "ban hanh", "hoan thanh", "ho tro", "cung cap", "chia se",
     "quan triet", "pho bien", "rao soat", "lap ", "phoi hop", "chu dong", "thuong xuyen",
-    "trong ", "tai ", "de ", "nham ", "theo ", "ve ", "doi voi", "thanh lap", "kien toan",
+    "doi voi", "thanh lap", "kien toan",
     "trien khai", "mo ", "tham gia", "chi dao cac", "chi dao co quan", "quan ly thue",
     "quan ly nha nuoc", "quan ly chat", "quan ly cac", "quan ly viec", "danh gia", "tap huan",
     "boi duong", "xac minh", "dieu tra", "truy xuat", "bo tri", "su dung", "gop y",
+    "quan ly ",
 )  # fmt: skip
 _LEAD_VERB = re.compile(
     r"\s+(?:là\s+(?:cơ quan|đơn vị)\s+)?(?:chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm)\b",
@@ -138,16 +140,20 @@ _REQUEST = re.compile(r"^(?:giao|đề\s+nghị|yêu\s+cầu|phân\s+công)\s+",
 
 
 def looks_like_agency(text: str) -> bool:
-    """True for a short phrase that starts the way agency names do ("Sở …", "Công an …",
-    "các sở, ngành"); false for a topic ("Các nhiệm vụ khác", "Tuyên truyền …")."""
-    folded = fold(_REQUEST.sub("", text.strip())).rstrip(" :.")
-    if not folded or len(folded.split()) > 16:
+    """True for agency names ("Sở …", "Công an xã", "các sở, ngành", "Sở Y tế và Sở Tài
+    chính"); false for a topic ("Các nhiệm vụ khác", "Thanh tra, kiểm tra an toàn thực phẩm")."""
+    named = _REQUEST.sub("", text.strip()).rstrip(" :.")
+    mentions = split_agency_text(named) if named else []
+    return bool(mentions) and all(_one_agency(m) for m in mentions)
+
+
+def _one_agency(mention: str) -> bool:
+    folded = fold(mention).rstrip(" :.;,")
+    if not folded or len(folded.split()) > 12:
         return False
     if folded.startswith("cac "):
-        rest = folded[4:]
-        return rest.startswith(tuple(n + " " for n in _COLLECTIVE_NOUNS)) or rest in (
-            _COLLECTIVE_NOUNS
-        )
+        rest = re.sub(r"[,;]", " ", folded[4:]) + " "
+        return rest.startswith(tuple(n + " " for n in _COLLECTIVE_NOUNS))
     if folded.startswith(("truong ", "chu tich", "thu truong")):
         return True
     if folded.startswith(_NOT_HEADS):
@@ -219,7 +225,8 @@ _WHEN = (
     r"|6\s+tháng\s+(?:đầu|cuối)\s+năm\s+\d{4}"
 )
 _PROSE_DEADLINE = re.compile(
-    rf"(?:hoàn\s+thành|thực\s+hiện|xong|thời\s+gian|thời\s+hạn)(?:\s+(?:đợt\s+\S+\s+)?\S+)?"
+    rf"(?:hoàn\s+thành|thực\s+hiện|xong|thời\s+gian|thời\s+hạn)"
+    r"(?:\s+(?!trước|trong|vào|từ|chậm)(?:đợt\s+\S+\s+)?\S+)?"
     rf"\s+(?P<when>(?:trước|trong|vào|từ|chậm\s+nhất)\s+(?:{_WHEN})|{_WHEN})"
     r"|(?P<repeat>(?:thực\s+hiện\s+)?(?:thường\s+xuyên|hằng\s+năm|hàng\s+năm|hằng\s+quý|"
     r"hằng\s+tháng|định\s+kỳ\s+hằng\s+(?:năm|quý|tháng)|khi\s+có\s+yêu\s+cầu))\s*[.;]?\s*$",

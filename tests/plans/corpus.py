@@ -204,6 +204,7 @@ class Score:
     tasks_found: int = 0
     tasks_matched: int = 0
     leads_right: int = 0
+    coordinators_right: int = 0
     due_dates_right: int = 0
     targets_expected: int = 0
     targets_right: int = 0
@@ -217,9 +218,9 @@ def _code(text: str) -> str:
     return text.strip().rstrip(".").replace(" ", "")
 
 
-def _lead_ids(plan: ParsedPlan, code: str) -> set[str]:
+def _agency_ids(plan: ParsedPlan, code: str, role: str) -> set[str]:
     rows = plan.assignments
-    return {a.agency.agency_id for a in rows if a.task_code == code and a.role == "lead"}
+    return {a.agency.agency_id for a in rows if a.task_code == code and a.role == role}
 
 
 def _expected_ids(plan: ParsedPlan, names: list[str]) -> set[str]:
@@ -266,12 +267,13 @@ def score(doc: CorpusDoc, plan: ParsedPlan | None, error: str | None = None) -> 
             continue
         out.tasks_matched += 1
         code = task.raw.task_code
-        wanted_leads = _expected_ids(plan, want.get("leads", []))
-        if _lead_ids(plan, code) == wanted_leads:
-            out.leads_right += 1
-        else:
-            found = sorted(_lead_ids(plan, code))
-            out.misses.append(f"task {want['code']}: leads {found} ≠ {sorted(wanted_leads)}")
+        for role, key in (("lead", "leads"), ("coordinate", "coordinators")):
+            wanted = _expected_ids(plan, want.get(key, []))
+            found = _agency_ids(plan, code, role)
+            if found == wanted:
+                setattr(out, f"{key}_right", getattr(out, f"{key}_right") + 1)
+            else:
+                out.misses.append(f"task {want['code']}: {key} {sorted(found)} ≠ {sorted(wanted)}")
         due = want.get("due_date")
         got = task.deadline.due_date.isoformat() if task.deadline.due_date else None
         if got == due:

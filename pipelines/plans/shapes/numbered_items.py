@@ -69,18 +69,27 @@ class ItemsResult:
     items: int  # numbered items in the task sections (for "no task could be read")
 
 
+def _is_duty_bullet(line: str) -> bool:
+    """A bullet that states a duty, not a role label (`- Cơ quan chủ trì: …`)."""
+    n = numbering(line)
+    if n is None or n.kind != "bullet":
+        return False
+    starts = label_starts(n.text)
+    return not (starts and starts[0].start() == 0)
+
+
 def _split_agency_duties(items: list[_Item]) -> None:
     """An agency heading whose duties are bullets ("1. Công an xã" / "- …"): each bullet is an
     item of its own under the heading."""
     for item in items:
         _split_agency_duties(item.children)
         text = _REQUEST.sub("", item.numbered.text).rstrip(" :.")
-        bullets = [(ln, b) for ln, b in item.lines if (n := numbering(ln)) and n.kind == "bullet"]
-        if item.children or not bullets or not looks_like_agency(text):
+        duties = [ln for ln, _ in item.lines if _is_duty_bullet(ln)]
+        if item.children or not duties or item.has_roles or not looks_like_agency(text):
             continue
         for line, _ in item.lines:
             n = numbering(line)
-            if n is not None and n.kind == "bullet":
+            if n is not None and _is_duty_bullet(line):
                 item.children.append(_Item(n, item.rank + 1, item))
             elif item.children:
                 item.children[-1].lines.append((line, False))
