@@ -54,6 +54,11 @@ _DUE_DAY = re.compile(
     r"\b(?:truoc|cham nhat(?: la)?|khong muon hon)\s+ngay\s+(\d{1,2})(?!\s*[/-]?\d)"
     r"(?=\s+(?:cua\s+)?(?:thang cuoi(?: cua)?(?: moi)? quy|(?:hang|moi) thang|hang quy|cua thang))"
 )
+# ... or after its period: "hằng tháng trước ngày 18", "hằng quý, trước ngày 20".
+_DUE_DAY_AFTER = re.compile(
+    r"\b(?:hang|moi) (?:thang|quy),?\s+(?P<due>(?:truoc|cham nhat(?: la)?)\s+ngay\s+(\d{1,2}))"
+    r"(?!\s*[/-]?\d)(?!\s+(?:thang|/))"
+)
 _PERIODS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:6|06|sau) thang\b|\bban nien\b"), "semiannual"),
     (re.compile(r"\bquy\b"), "quarterly"),
@@ -245,6 +250,12 @@ def _dues(folded: str) -> list[_Due]:
         for m in _DUE_DAY.finditer(folded)
         if 1 <= int(m[1]) <= 31
     ]
+    after = [
+        _Due(m.start("due"), m.end(), int(m[2]), None, None)
+        for m in _DUE_DAY_AFTER.finditer(folded)
+        if 1 <= int(m[2]) <= 31
+    ]
+    found += [d for d in after if all(d.start != f.start for f in found)]
     found += [due for m in _REVIEW_DUE.finditer(folded) if (due := _period_end(m))]
     return sorted(found, key=lambda d: d.start)
 

@@ -32,7 +32,10 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 # Folded words in a heading that name the tasks (and what they are not).
-TASK_HEADING_WORDS = ("nhiem vu", "giai phap", "phan cong", "noi dung thuc hien", "hoat dong")
+TASK_HEADING_WORDS = (
+    "nhiem vu", "giai phap", "phan cong", "noi dung thuc hien", "hoat dong",
+    "trach nhiem cua cac", "trach nhiem cua co quan", "trach nhiem cua don vi",
+)  # fmt: skip
 NOT_TASK_HEADING_WORDS = ("muc dich", "muc tieu", "yeu cau", "kinh phi", "che do bao cao")
 ORGANISATION_HEADING = "to chuc thuc hien"
 # Where the text of the plan ends: the recipients, the signature block.

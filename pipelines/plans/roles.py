@@ -104,7 +104,7 @@ AGENCY_HEADS = (
     "mat tran", "mttq", "hoi ", "doan ", "lien doan", "to dan pho", "co quan", "tinh uy",
     "dang uy", "kiem lam", "hat kiem lam", "canh sat", "kho bac", "ngan hang", "tram ",
     "truong ", "don ", "chu tich", "thu truong", "nguoi dung dau", "luc luong", "dan quan",
-    "cac ", "chi bo", "ql ", "trung doan", "lu doan",
+    "cac ", "chi bo", "ql ", "trung doan", "lu doan", "cang vu", "benh vien", "hop tac xa",
 )  # fmt: skip
 _COLLECTIVE_NOUNS = (
     "so", "ban", "nganh", "co quan", "don vi", "phong", "xa", "phuong", "dac khu", "thon",
@@ -125,8 +125,12 @@ _VERBS = (
     "trien khai", "mo ", "tham gia", "chi dao cac", "chi dao co quan", "quan ly thue",
     "quan ly nha nuoc", "quan ly chat", "quan ly cac", "quan ly viec", "danh gia", "tap huan",
     "boi duong", "xac minh", "dieu tra", "truy xuat", "bo tri", "su dung", "gop y",
-    "quan ly ",
+    "quan ly ", "xac lap", "thu thap", "chuyen giao", "van hanh", "phat dong", "ky cam ket",
+    "lay mau", "lay y kien", "thong tin", "cung cap", "trao doi", "ho tro",
 )  # fmt: skip
+# Words that end an agency list, compared as printed (folded, they would match names:
+# "tài" in "Sở Tài chính", "trọng" in "xã Đức Trọng").
+_PREPOSITIONS = frozenset({"trong", "tại", "để", "về", "theo", "nhằm", "trên", "đối", "khi"})
 _LEAD_VERB = re.compile(
     r"\s+(?:là\s+(?:cơ quan|đơn vị)\s+)?(?:chủ\s+trì|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm)\b",
     re.IGNORECASE,
@@ -166,11 +170,13 @@ def agency_list_end(text: str) -> int:
     word that starts the task's action ("Công an tỉnh rà soát …" → after "tỉnh")."""
     clause = re.search(r"[.;:]", text)
     head = text[: clause.start()] if clause else text
-    words = [(m.start(), fold(m.group())) for m in re.finditer(r"\S+", head)]
+    printed = [(m.start(), m.group()) for m in re.finditer(r"\S+", head)]
+    words = [(start, fold(word)) for start, word in printed]
     folded = " ".join(w for _, w in words)
     offset = 0
     for k, (start, word) in enumerate(words):
-        if k and folded.startswith(_VERBS, offset) and not _inside_name(folded, offset):
+        verb = folded.startswith(_VERBS, offset) and not _inside_name(folded, offset)
+        if k and (verb or printed[k][1].lower() in _PREPOSITIONS):
             return len(head[:start].rstrip(" ,"))
         offset += len(word) + 1
     return len(head.rstrip(" ,"))

@@ -37,7 +37,11 @@ _TAG = re.compile(r"<[^>\n]{0,200}>")
 _BULLET_LINE = re.compile(r"\n[ \t]*[-–•+*][ \t]+")
 _CLAUSE_BOUNDARY = re.compile(r"[;:\t]|\.(?=\s|$)")
 _SENTENCE_BOUNDARY = re.compile(r"\t|\.(?=\s|$)")
-_UPPER_BOUND = re.compile(r"\b(?:duoi|khong qua|khong vuot qua|toi da|thap hon|it hon)\s*(?:muc)?$")
+# "dưới 5%" bounds from above; "không dưới 95%" / "không ít hơn" is a floor (>=)
+_UPPER_BOUND = re.compile(
+    r"\b(?:(?<!khong )duoi|khong qua|khong vuot qua|toi da|(?<!khong )thap hon|(?<!khong )it hon)"
+    r"\s*(?:muc)?$"
+)
 _STRICT = re.compile(r"\b(?:tren|hon|vuot|vuot qua)\s*(?:muc)?$")
 
 # metric, words of which one must appear, words of which one must also appear. Order matters:

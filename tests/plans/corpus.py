@@ -77,9 +77,9 @@ def source_blocks(text: str) -> list[Block]:
 
 
 def _cell(value: str) -> tuple[list[str], bool]:
-    """(paragraphs, bold) of a source cell."""
+    """(paragraphs, bold) of a source cell or line; `**` marks are not printed."""
     bold = bool(re.fullmatch(r"\*\*.*\*\*", value.strip()))
-    text = value.strip().strip("*") if bold else value
+    text = value.replace("**", "")
     return [p.strip() for p in text.split("\\n")], bold
 
 
@@ -112,7 +112,8 @@ def build_docx(source: str, path: Path) -> Path:
         if block.page_break:
             doc.add_page_break()
         for line in block.lines:
-            doc.add_paragraph(line)
+            paragraphs, bold = _cell(line)
+            doc.add_paragraph().add_run(" ".join(paragraphs)).bold = bold
         if block.rows:
             width = max(len(r) for r in block.rows)
             table = doc.add_table(rows=len(block.rows), cols=width)
@@ -146,7 +147,9 @@ def build_pdf(source: str, path: Path) -> Path:
             pdf.add_page()
         pdf.set_font("DejaVu", size=10)
         for line in block.lines:
-            pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
+            paragraphs, bold = _cell(line)
+            pdf.set_font("DejaVu", "B" if bold else "", size=10)
+            pdf.multi_cell(0, 5, " ".join(paragraphs) or " ", new_x="LMARGIN", new_y="NEXT")
         if block.rows:
             width = max(len(r) for r in block.rows)
             pdf.set_font("DejaVu", size=7)

@@ -78,6 +78,33 @@ def _is_duty_bullet(line: str) -> bool:
     return not (starts and starts[0].start() == 0)
 
 
+def _role_line(line: str) -> bool:
+    """A line that opens with a lead or coordinator label (`Chủ trì: …; Phối hợp: …`)."""
+    body = re.sub(r"^\s*[-–•+]\s*", "", line)
+    starts = label_starts(body)
+    return bool(starts) and starts[0].start() == 0 and label_field(starts[0]["key"]) in (
+        "lead",
+        "coordinate",
+    )
+
+
+def _lift_trailing_labels(items: list[_Item]) -> None:
+    """`1. Task` / `a) activity` / `b) activity` / `Chủ trì: …`: the labels after the last
+    lettered activity are the task's, not the activity's."""
+    for item in items:
+        _lift_trailing_labels(item.children)
+        kids = item.children
+        if len(kids) < 2 or item.has_roles or kids[0].numbered.kind not in ("letter", "bullet"):
+            continue
+        if any(kid.has_roles for kid in kids[:-1]) or not kids[-1].has_roles:
+            continue
+        lines = kids[-1].lines
+        first = next((k for k, (line, _) in enumerate(lines) if _role_line(line)), None)
+        if first is not None:
+            item.lines += lines[first:]
+            kids[-1].lines = lines[:first]
+
+
 def _split_agency_duties(items: list[_Item]) -> None:
     """An agency heading whose duties are bullets ("1. Công an xã" / "- …"): each bullet is an
     item of its own under the heading."""
@@ -122,6 +149,7 @@ def _items(lines: list[str]) -> list[_Item]:
         elif open_items and "\t" not in line:
             open_items[-1].lines.append((line, after_blank))
         after_blank = False
+    _lift_trailing_labels(roots)
     _split_agency_duties(roots)
     return roots
 
