@@ -126,7 +126,7 @@ _VERBS = (
     "quan ly nha nuoc", "quan ly chat", "quan ly cac", "quan ly viec", "danh gia", "tap huan",
     "boi duong", "xac minh", "dieu tra", "truy xuat", "bo tri", "su dung", "gop y",
     "quan ly ", "xac lap", "thu thap", "chuyen giao", "van hanh", "phat dong", "ky cam ket",
-    "lay mau", "lay y kien", "thong tin", "cung cap", "trao doi", "ho tro",
+    "lay mau", "lay y kien", "trao doi",
 )  # fmt: skip
 # Words that end an agency list, compared as printed (folded, they would match names:
 # "tài" in "Sở Tài chính", "trọng" in "xã Đức Trọng").
