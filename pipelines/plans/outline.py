@@ -13,6 +13,7 @@ without knowing any layout family:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -49,9 +50,10 @@ class Numbered:
     text: str  # the rest of the line
 
 
+@functools.lru_cache(maxsize=8192)  # every reading of a plan numbers the same lines
 def numbering(line: str) -> Numbered | None:
     """The enumeration a line opens with, or None (a tab-separated table row never has one)."""
-    if "\t" in line:
+    if "\t" in line or not line.strip():
         return None
     for kind, pattern in _PATTERNS:
         m = pattern.match(line)

@@ -35,7 +35,8 @@ _LABEL = re.compile(
     r"|thực\s+hiện)\s*:",
     re.IGNORECASE,
 )
-_LABEL_OPENERS = (".", ";", "(", "-", "–", "•", "+", ":", ",", "\n")
+_LABEL_LOWER = re.compile(_LABEL.pattern)  # on lower-cased text: several times faster
+_LABEL_OPENERS = frozenset(".;(-–•+:,\n")
 
 
 def label_field(key: str) -> Field:
@@ -72,10 +73,16 @@ def _strip_head(head: str) -> str:
 
 def label_starts(text: str) -> list[re.Match[str]]:
     """Labels that open a clause: at the start, on a new line, or after `. ; ( - :`."""
+    if ":" not in text:  # most text has no label at all
+        return []
+    lower = text.lower()  # matching lower case without IGNORECASE is several times faster
     found = []
-    for m in _LABEL.finditer(text):
-        before = text[: m.start()].rstrip(" \t")
-        if not before or before.endswith(_LABEL_OPENERS):
+    same = len(lower) == len(text)  # lower() keeps every position in Vietnamese text
+    for m in (_LABEL_LOWER if same else _LABEL).finditer(lower if same else text):
+        i = m.start() - 1
+        while i >= 0 and text[i] in " \t":
+            i -= 1
+        if i < 0 or text[i] in _LABEL_OPENERS:
             found.append(m)
     return found
 
@@ -147,7 +154,9 @@ def looks_like_agency(text: str) -> bool:
     """True for agency names ("Sở …", "Công an xã", "các sở, ngành", "Sở Y tế và Sở Tài
     chính"); false for a topic ("Các nhiệm vụ khác", "Thanh tra, kiểm tra an toàn thực phẩm")."""
     named = _REQUEST.sub("", text.strip()).rstrip(" :.")
-    mentions = split_agency_text(named) if named else []
+    if not named or not _one_agency(named.split(",")[0].split(";")[0]):
+        return False  # the first name is no agency: no need to split the list
+    mentions = split_agency_text(named)
     return bool(mentions) and all(_one_agency(m) for m in mentions)
 
 

@@ -57,9 +57,18 @@ class _Item:
         return " ".join([self.numbered.text, *(line for line, _ in self.lines)])
 
     @property
+    def labels(self) -> set[Field]:
+        """The label fields of the item's own text (read once: lines only move before)."""
+        if self._labels is None:
+            self._labels = set(read_labels(self.own_text).fields)
+        return self._labels
+
+    @property
     def has_roles(self) -> bool:
-        labelled = read_labels(self.own_text).fields
-        return "lead" in labelled or "coordinate" in labelled
+        return bool(self.labels & {"lead", "coordinate"})
+
+    _labels: set[Field] | None = field(default=None, repr=False)
+    _agency: tuple[str | None] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -103,6 +112,7 @@ def _lift_trailing_labels(items: list[_Item]) -> None:
         if first is not None:
             item.lines += lines[first:]
             kids[-1].lines = lines[:first]
+            item._labels = kids[-1]._labels = None  # their texts changed
 
 
 def _split_agency_duties(items: list[_Item]) -> None:
@@ -110,9 +120,12 @@ def _split_agency_duties(items: list[_Item]) -> None:
     item of its own under the heading."""
     for item in items:
         _split_agency_duties(item.children)
+        if item.children or not item.lines:
+            continue
         text = _REQUEST.sub("", item.numbered.text).rstrip(" :.")
-        duties = [ln for ln, _ in item.lines if _is_duty_bullet(ln)]
-        if item.children or not duties or item.has_roles or not looks_like_agency(text):
+        if not looks_like_agency(text) or item.has_roles:
+            continue
+        if not any(_is_duty_bullet(ln) for ln, _ in item.lines):
             continue
         for line, _ in item.lines:
             n = numbering(line)
@@ -211,9 +224,17 @@ def _code(item: _Item, seq: int) -> str:
 def _agency_of(item: _Item | None) -> str | None:
     """The agency a group heading names ("1. Công an xã"), when its items are its duties: not
     when they name leads of their own (then the heading is a topic)."""
-    if item is None or not item.children or (item.lines and item.has_roles):
+    if item is None:
         return None
-    if any("lead" in read_labels(child.own_text).fields for child in item.children):
+    if item._agency is None:
+        item._agency = (_heading_agency(item),)
+    return item._agency[0]
+
+
+def _heading_agency(item: _Item) -> str | None:
+    if not item.children or (item.lines and item.has_roles):
+        return None
+    if any("lead" in child.labels for child in item.children):
         return None
     text = _REQUEST.sub("", item.numbered.text).rstrip(" :.")
     return text if looks_like_agency(text) else None
