@@ -17,12 +17,13 @@ from pipelines.plans.metadata import extract_metadata
 from pipelines.plans.model import Deadline, PlanMeta, RawTask, ReportingObligation, Target
 from pipelines.plans.national import NATIONAL_NUMBER, NATIONAL_PLAN_ID, map_to_national_group
 from pipelines.plans.obligations import extract_reporting_obligations
+from pipelines.plans.plan_ids import make_plan_id
 from pipelines.plans.shapes.numbered_sections import parse_numbered_sections
 from pipelines.plans.shapes.pdf_table import parse_pdf_table
 from pipelines.plans.shapes.task_groups import parse_task_groups
 from pipelines.plans.shapes.tsv_table import parse_tsv_table
 from pipelines.plans.targets import extract_targets
-from pipelines.plans.text import fold, slug
+from pipelines.plans.text import fold
 
 MIN_DUE_YEAR, MAX_DUE_YEAR = 2020, 2035
 
@@ -152,15 +153,6 @@ def _matching_body(
 # ------------------------------------------------------------------------------ parsing
 
 
-def make_plan_id(meta: PlanMeta) -> str | None:
-    """Stable id from locality, number and year: `thanh-hoa-08-kh-ubnd-2026`, `hung-yen-kh-2026`."""
-    year = meta.issue_year or (meta.issue_date.year if meta.issue_date else None)
-    if not meta.locality or not year:
-        return None
-    number = slug(meta.number) if meta.number else "kh"
-    return f"{slug(meta.locality)}-{number}-{year}"
-
-
 def _choose_shape(text: str) -> tuple[str, list[RawTask]]:
     best_name, best = "none", []
     for name, parse in SHAPES:
@@ -189,7 +181,7 @@ def _assignments(raw: RawTask, meta: PlanMeta) -> list[ParsedAssignment]:
     seen: set[tuple[str, str]] = set()
     for assignment in raw.assignments:
         for mention in split_agency_text(assignment.text) or [assignment.text]:
-            agency = resolve_agency(mention, meta.locality, meta.level)
+            agency = resolve_agency(mention, meta.locality_code, meta.level)
             key = (agency.agency_id, assignment.role)
             if key in seen:  # the same agency named twice in one cell
                 continue

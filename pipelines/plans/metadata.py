@@ -16,6 +16,7 @@ import unicodedata
 from datetime import date
 
 from pipelines.plans.model import Level, PlanMeta
+from pipelines.plans.plan_locality import apply_plan_locality
 from pipelines.plans.text import join_wrapped, squash
 
 # unit word (folded) -> (printed form, level)
@@ -349,4 +350,5 @@ def extract_metadata(text: str) -> PlanMeta:
         if m:
             meta.horizon_year = int(m.group(1))
             break
+    apply_plan_locality(meta, text)  # its code, province and type in the official catalogue
     return meta

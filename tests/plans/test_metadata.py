@@ -34,6 +34,9 @@ def test_thanh_hoa_web_page() -> None:
         implements=["397/NQ-CP"],
         implements_locality=None,
         horizon_year=2030,
+        locality_code="38",
+        province_code="38",
+        locality_type="tỉnh",
     )
 
 
@@ -48,6 +51,7 @@ def test_ham_rong_ward_plan_has_blank_number_and_partial_date() -> None:
     assert meta.implements == ["08/KH-UBND"]
     assert meta.implements_locality == "Thanh Hóa"
     assert meta.horizon_year == 2030
+    assert (meta.locality_code, meta.province_code, meta.locality_type) == ("14758", "38", "phường")
     assert meta.title is not None and meta.title.endswith("trên địa bàn phường Hàm Rồng")
 
 
