@@ -9,7 +9,8 @@ groups carry extra facts:
   catalogue (`pipelines.plans.localities`) - it wins over the plan's;
 - `unit`: the administrative level printed in the name (tinh / thanh pho / phuong / xa / dac
   khu / quoc gia);
-- `region`, `num`: fill `{region}` / `{num}` in the slug and the display name.
+- `region`, `num`, `post`: fill `{region}` / `{num}` / `{post}` in the slug and the display
+  name (a customs region, a team's number, the place a border post is named after).
 
 A name or slug containing `{unit}` belongs to an agency that exists at every level (police,
 people's committee, steering committee, ...); the level comes from `unit` or, when the name

@@ -155,6 +155,8 @@ def _letterhead_issuer(lines: list[str]) -> tuple[str, Level] | None:
         if not m or not raw.isupper():
             continue
         if m.group(1):
+            if m.group(1) in ("tinh", "thanh pho") and _commune_issuer_below(lines[i + 1 : i + 4]):
+                continue  # "UBND TỈNH X" over "UBND XÃ Y": the province heads the commune's plan
             return _issuer_from_unit(m.group(1), raw[m.start(2) :])
         for nxt in lines[i + 1 : i + 6]:
             n_raw = nxt.strip(" *")
@@ -162,6 +164,12 @@ def _letterhead_issuer(lines: list[str]) -> tuple[str, Level] | None:
             if n and n_raw.isupper():
                 return _issuer_from_unit(n.group(1), n_raw[n.start(2) :])
     return None
+
+
+def _commune_issuer_below(lines: list[str]) -> bool:
+    pattern = r"(?:u?y ban nhan dan|ubnd)\s+(?:phuong|xa|dac khu)\s+\S.*"
+    lines = [line.strip(" *") for line in lines]
+    return any(line.isupper() and re.fullmatch(pattern, _shadow(line)) for line in lines)
 
 
 def _issuer_from_unit(unit_key: str, name: str | None) -> tuple[str, Level]:
