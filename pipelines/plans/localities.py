@@ -4,8 +4,9 @@ Built on the `vietnam-provinces` package (the administrative units in force sinc
 with their official codes, types and parent provinces); nothing here is a hand-written list.
 Codes are strings: a province's two digits (`"38"`), a commune's five (`"14758"`, wards and
 special zones included), `"vn"` for the country. Names are kept without their type word
-(`"Hàm Rồng"`, not `"Phường Hàm Rồng"`), in NFC with single spaces: the package prints a few
-with a double space (`"Xã  Bắc Đông Quan"`).
+(`"Hàm Rồng"`, not `"Phường Hàm Rồng"`), in NFC with single spaces and capitalised words: the
+package prints a few with a double space (`"Xã  Bắc Đông Quan"`), one in lower case
+(`"Xã Đắk song"`).
 
 Commune names repeat across provinces (and within one, as a xã and a phường; a few differ only
 by a diacritic, "Văn Lang" and "Văn Lăng"), so a look-up by name takes the type word, the
@@ -62,7 +63,7 @@ def _clean_name(raw: str, division_type: str) -> str:
     prefix = "thành phố" if division_type == "thành phố trung ương" else division_type
     if name.casefold().startswith(prefix + " "):
         name = name[len(prefix) + 1 :]
-    return name
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())  # "Đắk song" → "Đắk Song"
 
 
 @functools.cache

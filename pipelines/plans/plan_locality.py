@@ -16,6 +16,10 @@ from pipelines.plans.model import PlanMeta
 from pipelines.plans.text import fold, name_key
 
 _ISSUER = re.compile(r"^(?:uy ban nhan dan|ubnd) (tinh|thanh pho|phuong|xa|dac khu) (.+)$")
+_UBND = re.compile(
+    r"(?:(?:ủy|uỷ|uy)\s+ban\s+nhân\s+dân|ubnd)\s+(tỉnh|thành\s+phố|phường|xã|đặc\s+khu)\s+", re.I
+)
+_PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_’']*(?:[’'][^\W\d_]+)*|\d{1,2}|[-–]")
 _HINT_CHARS = 20_000  # the letterhead, the opening and the first sections
 
 
@@ -36,6 +40,30 @@ def _province_hints(meta: PlanMeta, text: str) -> list[str]:
     return hints + [code for _, code in sorted(named) if code not in hints]
 
 
+def is_place_word(token: str) -> bool:
+    """A word of a place name: capitalised (`Hàm`, `M’Drắk`), a number (`Hà Giang 2`) or a dash
+    (`Xuân Hương - Đà Lạt`)."""
+    return bool(_PLACE_WORD.fullmatch(token)) and not token[0].islower()
+
+
+def _issuing_bodies(text: str) -> list[tuple[str, str | None]]:
+    """(name, type word) of every "UBND <type> <Name>" in the plan's opening, in the order
+    printed; the name is every place word that follows on its line, digits, dashes and
+    apostrophes included ("UBND phường Long Phú 1 ban hành")."""
+    found: list[tuple[str, str | None]] = []
+    for m in _UBND.finditer(text[:_HINT_CHARS]):
+        end = text.find("\n", m.end())
+        line = text[m.end() : end if end >= 0 else None]
+        words = []
+        for token in line.split()[:6]:
+            if not is_place_word(token):
+                break
+            words.append(token)
+        if words and (" ".join(words), m.group(1)) not in found:
+            found.append((" ".join(words), m.group(1)))
+    return found
+
+
 def plan_locality(meta: PlanMeta, text: str) -> Locality | None:
     """The plan's locality in the catalogue; None when it is not there or stays ambiguous."""
     if meta.level == "national":
@@ -47,6 +75,7 @@ def plan_locality(meta: PlanMeta, text: str) -> Locality | None:
         names.append((issuer.group(2), issuer.group(1)))
     if meta.locality:
         names.append((meta.locality, None))
+    names += _issuing_bodies(text)  # names the letterhead cannot hold: "Hà Giang 2", "Cư M'gar"
     hints: list[str] | None = None
     for name, word in names:
         found = find_locality(name, type_word=word, level=level)

@@ -271,7 +271,11 @@ I. MỤC ĐÍCH, YÊU CẦU
             "14875",
         ),
         # a "tỉnh X" mention further on
-        ("ỦY BAN NHÂN DÂN\nXÃ TRUNG SƠN", "Căn cứ tình hình địa bàn giáp tỉnh Thanh Hóa …", "14875"),
+        (
+            "ỦY BAN NHÂN DÂN\nXÃ TRUNG SƠN",
+            "Căn cứ tình hình địa bàn giáp tỉnh Thanh Hóa …",
+            "14875",
+        ),
         # nothing tells which of the communes of that name: not a guess
         ("ỦY BAN NHÂN DÂN\nXÃ TRUNG SƠN", "", None),
     ],
