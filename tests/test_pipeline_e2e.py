@@ -125,7 +125,7 @@ def test_resubmission_supersedes_and_tips_count_once(run: Run) -> None:
     books = _warehouse(
         run,
         "select file_name, is_superseded from raw.report_workbooks "
-        "where agency_id = 'hung-yen:cong-an-tinh' order by file_name",
+        "where agency_id = '33:cong-an-tinh' order by file_name",
     )
     assert books == [
         ("hung-yen-kh-2026__cong-an-tinh-hung-yen__2026.xlsx", True),
@@ -134,12 +134,12 @@ def test_resubmission_supersedes_and_tips_count_once(run: Run) -> None:
     raw_rows, distinct_codes = _warehouse(
         run,
         "select count(*), count(distinct tip_code) from raw.tips "
-        "join raw.report_workbooks using (workbook_id) where agency_id = 'hung-yen:cong-an-tinh'",
+        "join raw.report_workbooks using (workbook_id) where agency_id = '33:cong-an-tinh'",
     )[0]
     current = _warehouse(
         run,
         "select count(*) from intermediate.int_tips_deduplicated "
-        "where agency_id = 'hung-yen:cong-an-tinh'",
+        "where agency_id = '33:cong-an-tinh'",
     )[0][0]
     assert raw_rows > distinct_codes  # both versions are kept for audit
     assert current == 117  # the corrected v2 register: every tip once

@@ -2,9 +2,14 @@
 
 `split_agency_text` turns one assignment as printed ("Sở Công Thương, các sở, ngành, đơn vị,
 địa phương") into mentions; `resolve_agency` maps a mention to a stable `Agency` using the
-table in `agency_catalog`, with a fallback that never raises. Ids are
-`<locality-slug>:<agency-slug>`, collectives `<locality-slug>:group:<slug>`; national bodies and
-customs regions use `vn:`, an unknown locality `unscoped:`.
+table in `agency_catalog`, with a fallback that never raises.
+
+Ids are `<locality code>:<role slug>`, the code being the official one of the unit the agency
+belongs to (`pipelines.plans.localities`): `38:cong-an-tinh` is Thanh Hóa's police whichever
+plan names it, `01:cong-an-tinh` Hà Nội's ("Công an thành phố"), `14758:cong-an-phuong` Phường
+Hàm Rồng's. Collectives are `<plan's locality code>:group:<slug>`; national bodies and the
+customs regions `vn:`; agencies of a plan whose locality the catalogue does not know
+`unscoped:`.
 """
 
 from __future__ import annotations
@@ -14,16 +19,19 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipelines.plans.agency_catalog import (
+    BARE_CUSTOMS,
     CATALOG,
-    COMMUNE_UNIT,
-    CUSTOMS_REGION,
+    FALLBACK_SCOPES,
     HEADS,
-    KNOWN_LOCALITIES,
     LEADING_KINDS,
     AgencyKind,
     CatalogEntry,
 )
+from pipelines.plans.customs import customs_regions, roman
+from pipelines.plans.localities import NATIONAL, Locality, find_locality
+from pipelines.plans.localities import locality as find_code
 from pipelines.plans.text import fold, slug, squash
+from pipelines.plans.tolerant import closest_catalogue_key
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,9 @@ class Agency:
     agency_id: str
     name: str
     kind: AgencyKind
-    locality: str | None
+    locality: str | None  # name of the locality it belongs to; "Khu vực IV" for a customs region
     is_group: bool = False
+    locality_code: str | None = None  # "38", "14758", "vn"; None when unscoped
 
 
 # ---------------------------------------------------------------------------- splitting
@@ -230,8 +239,20 @@ def split_agency_text(text: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- resolving
 
-_UNIT_WORDS = {"tinh": "tỉnh", "phuong": "phường", "xa": "xã", "quoc gia": "quốc gia"}
-_NOT_A_PLACE = re.compile(r"^(?:phuong|xa|tinh|cap|cac|thuoc|tren|dong|va|khac|so)\b")
+_UNIT_WORDS = {
+    "tinh": "tỉnh",
+    "thanh pho": "thành phố",
+    "phuong": "phường",
+    "xa": "xã",
+    "dac khu": "đặc khu",
+    "quoc gia": "quốc gia",
+}
+_PROVINCE_UNITS = ("tinh", "thanh pho")
+_COMMUNE_UNITS = ("phuong", "xa", "dac khu")
+_NOT_A_PLACE = re.compile(
+    r"^(?:phuong|xa|tinh|thanh pho|dac khu|cap|cac|thuoc|tren|dong|va|khac|so|co so)\b"
+)
+_WORDED_PLACE = re.compile(r"^(tinh|thanh pho|phuong|xa|dac khu) (.+)$")
 _TRAILING_QUALIFIER = re.compile(
     r"(?:,? (?:co lien quan|lien quan|khac|(?:dong )?tren dia ban(?: tinh| phuong| xa)?))+$"
 )
@@ -245,36 +266,12 @@ def _key(mention: str) -> str:
     return squash(_TRAILING_QUALIFIER.sub("", key)).strip(" .,;:")
 
 
-def _locality(locality: str | None) -> tuple[str | None, str]:
-    """(display name, folded key) of a plan locality; `Hung Yên` and `Hưng Yên` agree."""
-    if not locality or not fold(locality):
-        return None, ""
-    key = re.sub(r"^(?:tinh|thanh pho|phuong|xa|tp\.?) ", "", fold(locality))
-    if key in KNOWN_LOCALITIES:
-        return KNOWN_LOCALITIES[key][0], key
-    name = re.sub(r"^(?:tỉnh|thành phố|phường|xã)\s+", "", squash(locality), flags=_I)
-    return unicodedata.normalize("NFC", name), key
-
-
-def _plan_level(level: str | None, loc_key: str) -> str:
-    if level in ("national", "province", "commune"):
-        return level
-    return KNOWN_LOCALITIES.get(loc_key, ("", "province", None))[1]
-
-
-def _unit(found: str | None, level: str, loc_key: str) -> str:
-    """The administrative unit of a leveled name: printed, or the plan's own level."""
-    if found:
-        return "quoc gia" if found == "trung uong" else found
-    if level == "national":
-        return "quoc gia"
-    if level == "commune":
-        return COMMUNE_UNIT.get(loc_key, "xa")
-    return "tinh"
+def _plan_locality(locality: Locality | str | None) -> Locality | None:
+    return locality if isinstance(locality, Locality) else find_code(locality)
 
 
 def _printed_words(mention: str, folded: str) -> str:
-    """The words of `mention` that fold to `folded` (a province name), as printed."""
+    """The words of `mention` that fold to `folded` (a place or post name), as printed."""
     words = _clean_mention(mention).split()
     n = len(folded.split())
     for i in range(len(words) - n, -1, -1):
@@ -292,11 +289,21 @@ def _match(key: str) -> tuple[CatalogEntry, dict[str, str]] | None:
     return None
 
 
-def _fallback_kind(key: str) -> AgencyKind:
-    for prefix, kind in LEADING_KINDS:
-        if key == prefix or key.startswith(prefix + " "):
-            return kind
-    return "other"
+def _fallback(key: str) -> tuple[AgencyKind, str]:
+    """(kind, scope) of a name outside the catalogue, from its leading words."""
+    kind: AgencyKind = next(
+        (kind for prefix, kind in LEADING_KINDS if key == prefix or key.startswith(prefix + " ")),
+        "other",
+    )
+    scope = next(
+        (s for prefix, s in FALLBACK_SCOPES if key == prefix or key.startswith(prefix + " ")),
+        "local",
+    )
+    if kind == "department" and key.startswith("bo "):
+        scope = "national"
+    elif re.search(r"\b(?:tinh|thanh pho)\b", key):
+        scope = "province"
+    return kind, scope
 
 
 def _display(mention: str) -> str:
@@ -306,49 +313,123 @@ def _display(mention: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def resolve_agency(mention: str, locality: str | None, level: str | None) -> Agency:
-    """Canonical agency for one mention in a plan of `locality` at `level`; never raises."""
-    loc_name, loc_key = _locality(locality)
-    plan_level = _plan_level(level, loc_key)
+def _unit(printed: str | None, owner: Locality | None, level: str) -> str:
+    """The level word of a name that exists at every level, as its slug spells it: `tinh` for
+    a province or a centrally-run city, the commune's own type (`phuong`, `xa`, `dac khu`)."""
+    if printed in ("quoc gia", "trung uong") or (printed is None and level == "national"):
+        return "quoc gia"
+    if printed in _PROVINCE_UNITS or (printed is None and level == "province"):
+        return "tinh"
+    if owner is not None and owner.level == "commune":
+        return fold(owner.type)  # "UBND xã" in a ward's plan is the ward's committee
+    return printed or "xa"
+
+
+def _unit_word(unit: str, owner: Locality | None) -> str:
+    """The level word a display name prints: Hà Nội's police is "Công an thành phố"."""
+    if unit == "tinh" and owner is not None and owner.level != "national":
+        return find_code(owner.province_code).unit  # type: ignore[union-attr]
+    return _UNIT_WORDS.get(unit, unit)
+
+
+def _printed_place(extras: dict[str, str], plan: Locality | None) -> Locality | None:
+    """The catalogue's locality of a place printed after a name ("Công an tỉnh Hưng Yên")."""
+    printed, unit = extras.get("loc"), extras.get("unit")
+    if not printed:
+        return None
+    worded = _WORDED_PLACE.match(printed)  # "Sở Công Thương tỉnh Hưng Yên"
+    if worded:
+        unit, printed = unit or worded.group(1), worded.group(2)
+    elif _NOT_A_PLACE.match(printed):
+        return None
+    province_code = plan.province_code if plan and plan.level != "national" else None
+    if unit in _COMMUNE_UNITS:
+        return find_locality(printed, type_word=_UNIT_WORDS[unit], province=province_code)
+    found = find_locality(printed, level="province")
+    if found is None and unit is None:
+        found = find_locality(printed, level="commune", province=province_code)
+    return found
+
+
+def _customs_key(plan: Locality | None) -> str:
+    """A bare "Hải quan": the plan's province's regional branch, or all of its branches."""
+    regions = customs_regions(plan.province_code if plan else None)
+    if len(regions) == 1:
+        return f"chi cuc hai quan khu vuc {regions[0]}"
+    return "cac chi cuc hai quan khu vuc"
+
+
+def _tolerant_match(key: str, plan: Locality | None) -> tuple[CatalogEntry, dict[str, str]] | None:
+    places = [loc.name for loc in (plan, find_code(plan.province_code if plan else None)) if loc]
+    close = closest_catalogue_key(key, places)
+    return _match(close) if close else None
+
+
+def resolve_agency(
+    mention: str,
+    locality: Locality | str | None,
+    level: str | None = None,
+    *,
+    tolerant: bool = False,
+) -> Agency:
+    """Canonical agency for one mention in the plan of `locality` (a `Locality` or its code);
+    never raises.
+
+    `level` is the plan's level when its locality is not in the catalogue (its agencies are
+    then `unscoped:`). `tolerant` also accepts names a few characters away from a catalogue
+    name, as OCR misreads them ("Cong an tlnh", "Chi cuc Quan Iy thi truong").
+    """
+    plan = _plan_locality(locality)
+    if plan is not None:
+        level = plan.level
+    elif level not in ("national", "commune"):
+        level = "province"
     key = _key(mention)
-    if key in ("hai quan", "luc luong hai quan", "co quan hai quan") and loc_key in CUSTOMS_REGION:
-        key = f"chi cuc hai quan khu vuc {CUSTOMS_REGION[loc_key]}"
-    found = _match(key)
+    if key in BARE_CUSTOMS:
+        key = _customs_key(plan)
+    found = _match(key) or (_tolerant_match(key, plan) if tolerant else None)
     if found is None:
-        kind = _fallback_kind(key)
-        group = _is_collective_key(key)
-        scope = "national" if kind == "department" and key.startswith("bo ") else "local"
-        if re.search(r"\btinh\b", key):
-            scope = "province"
-        agency_slug, name, extras = slug(key) or "unnamed", _display(mention) or "?", {}
-    else:
-        entry, extras = found
-        kind, group, scope = entry.kind, entry.is_group, entry.scope
-        unit = _unit(extras.get("unit"), plan_level, loc_key) if "{unit}" in entry.slug else ""
-        if unit:
-            scope = {"tinh": "province", "quoc gia": "national"}.get(unit, "commune")
-        fill = {
-            "unit": _UNIT_WORDS.get(unit, unit),
-            "region": extras.get("region", "").upper(),
-            "num": extras.get("num", ""),
-        }
-        agency_slug = slug(entry.slug.format(**{**fill, "unit": unit}))
-        name = entry.name.format(**fill)
-    printed = extras.get("loc")
-    if printed and not _NOT_A_PLACE.match(printed):
-        loc_name, loc_key = _locality(_printed_words(mention, printed))
-    elif scope == "province" and plan_level == "commune":
-        parent = KNOWN_LOCALITIES.get(loc_key, ("", "", None))[2]
-        if parent:
-            loc_name, loc_key = KNOWN_LOCALITIES[parent][0], parent
+        kind, scope = _fallback(key)
+        agency_slug, name = slug(key) or "unnamed", _display(mention) or "?"
+        return _agency(agency_slug, name, kind, scope, _is_collective_key(key), plan)
+    entry, extras = found
+    owner = _printed_place(extras, plan) or plan
+    scope, unit = entry.scope, ""
+    if "{unit}" in entry.slug:
+        unit = _unit(extras.get("unit"), owner, owner.level if owner else level)
+        scope = {"tinh": "province", "quoc gia": "national"}.get(unit, "commune")
+    region, num, post = roman(extras.get("region", "")), extras.get("num", ""), extras.get("post")
+    agency_slug = slug(entry.slug.format(unit=unit, region=region, num=num, post=post or ""))
+    name = entry.name.format(
+        unit=_unit_word(unit, owner),
+        region=region.upper(),
+        num=num,
+        post=_printed_words(mention, post) if post else "",
+    )
+    return _agency(agency_slug, name.strip(), entry.kind, scope, entry.is_group, owner, region)
+
+
+def _agency(
+    agency_slug: str,
+    name: str,
+    kind: AgencyKind,
+    scope: str,
+    group: bool,
+    owner: Locality | None,
+    region: str = "",
+) -> Agency:
+    """The agency with its id, under the locality its scope says it belongs to: national
+    bodies and customs regions under `vn`, a province's units under the province (even in a
+    commune's plan), the rest under the plan's own locality, `unscoped` when it is unknown."""
     if scope in ("national", "region"):
-        prefix, loc_name = "vn", None
-        if scope == "region":
-            loc_name = f"Khu vực {extras.get('region', '').upper()}"
+        owner, where = NATIONAL, f"Khu vực {region.upper()}" if scope == "region" else None
     else:
-        prefix = slug(loc_key) or "unscoped"
+        if owner is not None and scope == "province" and owner.level == "commune":
+            owner = find_code(owner.province_code)
+        where = owner.name if owner is not None and owner is not NATIONAL else None
+    prefix = owner.code if owner is not None else "unscoped"
     agency_id = f"{prefix}:group:{agency_slug}" if group else f"{prefix}:{agency_slug}"
-    return Agency(agency_id, name, kind, loc_name, group)
+    return Agency(agency_id, name, kind, where, group, owner.code if owner else None)
 
 
 def _is_collective_key(key: str) -> bool:
@@ -357,7 +438,7 @@ def _is_collective_key(key: str) -> bool:
 
 def is_collective(mention: str) -> bool:
     """True for phrases naming a set of agencies ("Các sở, ngành", "UBND các xã, phường")."""
-    return resolve_agency(mention, None, None).is_group
+    return resolve_agency(mention, None).is_group
 
 
 # ---------------------------------------------------------------------------- footnotes

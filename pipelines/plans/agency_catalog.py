@@ -5,18 +5,24 @@ mention folded with `pipelines.plans.text.fold` (no case, no diacritics, single 
 dashes spaced as ` - ` and trailing qualifiers such as "có liên quan" removed. Optional named
 groups carry extra facts:
 
-- `loc`: a province printed after the name ("Công an tỉnh Hưng Yên") - it wins over the plan's;
-- `unit`: the administrative level printed in the name (tinh / phuong / xa / quoc gia);
-- `region`, `num`: fill `{region}` / `{num}` in the slug and the display name.
+- `loc`: a place printed after the name ("Công an tỉnh Hưng Yên"), looked up in the official
+  catalogue (`pipelines.plans.localities`) - it wins over the plan's;
+- `unit`: the administrative level printed in the name (tinh / thanh pho / phuong / xa / dac
+  khu / quoc gia);
+- `region`, `num`, `post`: fill `{region}` / `{num}` / `{post}` in the slug and the display
+  name (a customs region, a team's number, the place a border post is named after).
 
 A name or slug containing `{unit}` belongs to an agency that exists at every level (police,
 people's committee, steering committee, ...); the level comes from `unit` or, when the name
-is bare ("Công an"), from the plan's level.
+is bare ("Công an"), from the plan's level. The slug names the role, the same everywhere:
+a province's and a centrally-run city's units are both `tinh` (`cong-an-tinh`), a commune's
+take its own type (`cong-an-phuong`, `cong-an-xa`, `cong-an-dac-khu`).
 
 Scopes say which locality an agency belongs to:
-`province` - the province (a ward plan's "Sở Công Thương" is its province's department);
-`commune` / `local` - the plan's own locality; `national` - none (`vn:` ids);
-`region` - a customs region that spans provinces (`vn:` ids, locality "Khu vực IV").
+`province` - the plan's province (a ward plan's "Sở Công Thương", "Đội Quản lý thị trường số 3"
+or "Đồn Biên phòng Hà Tiên" is run by its province); `commune` / `local` - the plan's own
+locality; `national` - none (`vn:` ids); `region` - a customs region that spans provinces
+(`vn:` ids, locality "Khu vực IV").
 """
 
 from __future__ import annotations
@@ -49,8 +55,9 @@ AgencyKind = Literal[
 ]
 Scope = Literal["province", "commune", "local", "national", "region"]
 
-_LOC = r"(?: (?P<loc>[a-z][a-z ]*))?"  # an optional trailing province name
-_UNIT = r"(?: (?P<unit>tinh|phuong|xa|quoc gia|trung uong))?"
+_LOC = r"(?: (?P<loc>[a-z][a-z ]*))?"  # an optional trailing place name
+_UNIT = r"(?: (?P<unit>tinh|thanh pho|phuong|xa|dac khu|quoc gia|trung uong))?"
+_PROV = r"(?: (?:tinh|thanh pho))?"  # a province-level word: a tỉnh or a centrally-run city
 
 
 @dataclass(frozen=True)
@@ -132,38 +139,64 @@ CATALOG: tuple[CatalogEntry, ...] = (
         "Chi cục Hải quan khu vực {region}",
         "customs",
         "region",
-        r"chi cuc hai quan khu vuc (?P<region>[ivxlc]+|\d+)",
+        r"(?:chi cuc )?hai quan khu vuc (?P<region>[ivxlc]+|\d+)",
     ),
+    # a bare "Hải quan" where the province has several regional branches: all of them
+    _e(
+        "chi-cuc-hai-quan-khu-vuc",
+        "Các Chi cục Hải quan khu vực",
+        "customs",
+        "local",
+        r"(?:cac )?chi cuc hai quan(?: cac)?(?: khu vuc)?",
+        group=True,
+    ),
+    _e(
+        "thue-co-so-{num}",
+        "Thuế cơ sở {num}",
+        "tax",
+        "province",
+        r"thue co so(?: so)? (?P<num>\d+)" + _PROV + _LOC,
+    ),
+    _e("thue-co-so", "Thuế cơ sở", "tax", "province", r"thue co so"),
     _e(
         "thue-tinh",
         "Thuế tỉnh",
         "tax",
         "province",
-        r"(?:co quan |luc luong )?thue(?: tinh)?" + _LOC,
+        r"(?:co quan |luc luong )?thue" + _PROV + _LOC,
     ),
     _e(
         "bo-chi-huy-bo-doi-bien-phong",
         "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
         "border_guard",
         "province",
-        r"(?:bo|ban) chi huy (?:bo doi )?bien phong(?: tinh)?" + _LOC,
-        r"(?:luc luong |bo doi )?bien phong(?: tinh)?" + _LOC,
-        r"bdbp(?: tinh)?" + _LOC,
+        r"(?:bo|ban) chi huy (?:bo doi )?bien phong" + _PROV + _LOC,
+        r"(?:luc luong |bo doi )?bien phong" + _PROV + _LOC,
+        r"bdbp" + _PROV + _LOC,
+    ),
+    # a border post belongs to its province's Border Guard command, whatever place it is
+    # named after ("Đồn Biên phòng Hàm Rồng" in a commune plan is still the province's)
+    _e(
+        "don-bien-phong-{post}",
+        "Đồn Biên phòng {post}",
+        "border_guard",
+        "province",
+        r"don (?:bien phong|bp)(?: (?P<post>[a-z0-9][a-z0-9 ]*))?",
     ),
     _e(
         "bo-chi-huy-quan-su-tinh",
         "Bộ Chỉ huy Quân sự tỉnh",
         "military",
         "province",
-        r"bo chi huy quan su(?: tinh)?" + _LOC,
-        r"bchqs tinh" + _LOC,
+        r"bo chi huy quan su" + _PROV + _LOC,
+        r"bchqs (?:tinh|thanh pho)" + _LOC,
     ),
     _e(
         "ban-chi-huy-quan-su-{unit}",
         "Ban Chỉ huy Quân sự {unit}",
         "military",
         "commune",
-        r"ban chi huy quan su(?: (?P<unit>phuong|xa))?",
+        r"ban chi huy quan su(?: (?P<unit>phuong|xa|dac khu))?",
     ),
     _e(
         "doi-quan-ly-thi-truong-so-{num}",
@@ -177,16 +210,22 @@ CATALOG: tuple[CatalogEntry, ...] = (
         "Chi cục Quản lý thị trường",
         "market_surveillance",
         "province",
-        r"(?:chi cuc |luc luong |co quan )?quan ly thi truong(?: tinh)?" + _LOC,
+        r"(?:chi cuc |luc luong |co quan )?quan ly thi truong" + _PROV + _LOC,
         r"qltt",
     ),
-    _e("thanh-tra-tinh", "Thanh tra tỉnh", "inspectorate", "province", r"thanh tra tinh" + _LOC),
+    _e(
+        "thanh-tra-tinh",
+        "Thanh tra tỉnh",
+        "inspectorate",
+        "province",
+        r"thanh tra (?:tinh|thanh pho)" + _LOC,
+    ),
     _e(
         "vien-kiem-sat-nhan-dan-tinh",
         "Viện kiểm sát nhân dân tỉnh",
         "procuracy",
         "province",
-        r"(?:vien kiem sat(?: nhan dan)?|vksnd) tinh" + _LOC,
+        r"(?:vien kiem sat(?: nhan dan)?|vksnd) (?:tinh|thanh pho)" + _LOC,
     ),
     _e(
         "co-quan-duoc-giao-dieu-tra",
@@ -210,8 +249,8 @@ CATALOG: tuple[CatalogEntry, ...] = (
         "Báo và Phát thanh, Truyền hình tỉnh",
         "press",
         "province",
-        r"bao va phat thanh,? truyen hinh(?: tinh)?" + _LOC,
-        r"bao va dai (?:ptth|pt-th|phat thanh,? truyen hinh)(?: tinh)?" + _LOC,
+        r"bao va phat thanh,? truyen hinh" + _PROV + _LOC,
+        r"bao va dai (?:ptth|pt-th|phat thanh,? truyen hinh)" + _PROV + _LOC,
     ),
     _e(
         "co-quan-bao-chi",
@@ -380,19 +419,8 @@ CATALOG: tuple[CatalogEntry, ...] = (
     ),
 )
 
-# Customs regions named by the seed plans themselves (Thanh Hóa footnote 7, Hưng Yên 1.5,
-# Lào Cai 1.6): a bare "Hải quan" in these provinces means that regional office.
-CUSTOMS_REGION = {"thanh hoa": "x", "hung yen": "iv", "lao cai": "vii"}
-
-# Localities the seeds name: display form, level, parent province, and the word for the
-# commune-level unit (phường for a ward, xã for a commune).
-KNOWN_LOCALITIES: dict[str, tuple[str, str, str | None]] = {
-    "thanh hoa": ("Thanh Hóa", "province", None),
-    "hung yen": ("Hưng Yên", "province", None),
-    "lao cai": ("Lào Cai", "province", None),
-    "ham rong": ("Hàm Rồng", "commune", "thanh hoa"),
-}
-COMMUNE_UNIT = {"ham rong": "phuong"}
+# A bare customs force: the province's regional branch (`plans/customs.py`), or all of them.
+BARE_CUSTOMS = ("hai quan", "luc luong hai quan", "co quan hai quan", "chi cuc hai quan")
 
 # Leading words (folded) that start an agency name: a comma or "và" before one of them
 # separates agencies; before anything else it is part of the current name.
@@ -409,6 +437,7 @@ HEADS = (
     "thue",
     "hai quan",
     "bien phong",
+    "don bien phong",
     "bo doi",
     "bdbp",
     "quan ly thi truong",
@@ -421,6 +450,7 @@ HEADS = (
     "thanh tra",
     "phong",
     "trung tam",
+    "tram",
     "van phong",
     "ban chi dao",
     "bcd",
@@ -481,4 +511,17 @@ LEADING_KINDS: tuple[tuple[str, AgencyKind], ...] = (
     ("so", "department"),
     ("bo", "department"),
     ("cac", "group"),
+)
+
+# Scopes of names outside the catalogue, by leading words: units a province runs (its
+# departments, its sub-departments, forest rangers, tax offices) belong to the province even
+# when a commune plan names them; anything else to the plan's own locality, unless it names
+# its level ("... tỉnh", "... thành phố": the province).
+FALLBACK_SCOPES: tuple[tuple[str, Scope], ...] = (
+    ("so", "province"),
+    ("chi cuc", "province"),
+    ("hat kiem lam", "province"),
+    ("doi quan ly thi truong", "province"),
+    ("don bien phong", "province"),
+    ("thue", "province"),
 )

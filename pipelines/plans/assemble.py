@@ -18,12 +18,13 @@ from pipelines.plans.model import Deadline, PlanMeta, RawTask, ReportingObligati
 from pipelines.plans.national import NATIONAL_NUMBER, NATIONAL_PLAN_ID, map_to_national_group
 from pipelines.plans.obligations import extract_reporting_obligations
 from pipelines.plans.outline import numbering, plan_heading, task_sections
+from pipelines.plans.plan_ids import make_plan_id
 from pipelines.plans.shapes.numbered_items import parse_numbered_items
 from pipelines.plans.shapes.pdf_table import parse_pdf_table
 from pipelines.plans.shapes.task_groups import parse_task_groups
 from pipelines.plans.shapes.task_table import parse_task_table
 from pipelines.plans.targets import extract_targets
-from pipelines.plans.text import fold, slug
+from pipelines.plans.text import fold
 
 MIN_DUE_YEAR, MAX_DUE_YEAR = 2020, 2035
 
@@ -155,15 +156,6 @@ def _matching_body(
 # ------------------------------------------------------------------------------ parsing
 
 
-def make_plan_id(meta: PlanMeta) -> str | None:
-    """Stable id from locality, number and year: `thanh-hoa-08-kh-ubnd-2026`, `hung-yen-kh-2026`."""
-    year = meta.issue_year or (meta.issue_date.year if meta.issue_date else None)
-    if not meta.locality or not year:
-        return None
-    number = slug(meta.number) if meta.number else "kh"
-    return f"{slug(meta.locality)}-{number}-{year}"
-
-
 def _choose_shape(text: str) -> tuple[str, list[RawTask]]:
     best_name, best = "none", []
     items = parse_numbered_items(text)
@@ -205,12 +197,13 @@ def _checked_deadline(raw: RawTask) -> Deadline:
     return deadline
 
 
-def _assignments(raw: RawTask, meta: PlanMeta) -> list[ParsedAssignment]:
+def _assignments(raw: RawTask, meta: PlanMeta, ocr: bool = False) -> list[ParsedAssignment]:
+    """Each agency a task names, once per role; names read by OCR are matched tolerantly."""
     rows: list[ParsedAssignment] = []
     seen: set[tuple[str, str]] = set()
     for assignment in raw.assignments:
         for mention in split_agency_text(assignment.text) or [assignment.text]:
-            agency = resolve_agency(mention, meta.locality, meta.level)
+            agency = resolve_agency(mention, meta.locality_code, meta.level, tolerant=ocr)
             key = (agency.agency_id, assignment.role)
             if key in seen:  # the same agency named twice in one cell
                 continue
@@ -247,7 +240,8 @@ def parse_plan(docs: list[DocumentText]) -> ParsedPlan:
         is_plan = plan_heading(body.text.split("\n")) is not None or meta.title
         what = None if is_plan else "not a plan (no KẾ HOẠCH heading)"
         raise PlanError(f"{names}: {what or _unread_section(text) or 'no tasks found'}")
-    if any(getattr(d, "ocr", False) for d in docs):  # read by OCR: every task to check
+    ocr = any(getattr(d, "ocr", False) for d in docs)
+    if ocr:  # read by OCR: every task to check
         for raw in raw_tasks:
             raw.review_reasons.append(OCR)
     if plan_id is None:
@@ -255,7 +249,7 @@ def parse_plan(docs: list[DocumentText]) -> ParsedPlan:
 
     tasks, assignments = [], []
     for seq, raw in enumerate(raw_tasks, start=1):
-        rows = _assignments(raw, meta)
+        rows = _assignments(raw, meta, ocr)
         assignments.extend(rows)
         tasks.append(_task(raw, seq, rows))
     targets = extract_targets(text, {t.task_code: t.title for t in raw_tasks})

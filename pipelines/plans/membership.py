@@ -29,6 +29,7 @@ GROUP_KINDS: dict[str, frozenset[str]] = {
     "co-quan-dieu-tra": frozenset({"police", "investigation", "customs", "border_guard"}),
     "co-quan-duoc-giao-dieu-tra": frozenset({"customs", "border_guard", "market_surveillance"}),
     "co-quan-bao-chi": frozenset({"press"}),
+    "chi-cuc-hai-quan-khu-vuc": frozenset({"customs"}),  # the branches serving a province
     "cac-phong-don-vi": frozenset({"ward_office", "service_center"}),
     "doan-the": frozenset({"front_mass_org"}),
     "mat-tran-to-quoc-va-doan-the": frozenset({"front_mass_org"}),

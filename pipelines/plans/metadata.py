@@ -16,6 +16,7 @@ import unicodedata
 from datetime import date
 
 from pipelines.plans.model import Level, PlanMeta
+from pipelines.plans.plan_locality import apply_plan_locality, is_place_word
 from pipelines.plans.text import join_wrapped, squash
 
 # unit word (folded) -> (printed form, level)
@@ -77,10 +78,12 @@ def _trailing_place(before: str) -> str | None:
     """Capitalised words right before the comma of a date line: `Số: /KH-UBND Hàm Rồng`."""
     words: list[str] = []
     for token in reversed(before.split()):
-        if not (token.isalpha() and token[0].isupper()) or len(words) == 4:
+        if not is_place_word(token) or len(words) == 6:
             break
         words.insert(0, token)
-    return " ".join(words) or None
+    while words and not words[0][0].isalpha() and not (words[0].isdigit() and len(words) > 1):
+        words.pop(0)  # a dash cannot start a place; a number can ("2 Bảo Lộc")
+    return " ".join(words) if any(w[0].isalpha() for w in words) else None
 
 
 def _best_spelling(name: str, text: str) -> str:
@@ -154,6 +157,8 @@ def _letterhead_issuer(lines: list[str]) -> tuple[str, Level] | None:
         if not m or not raw.isupper():
             continue
         if m.group(1):
+            if m.group(1) in ("tinh", "thanh pho") and _commune_issuer_below(lines[i + 1 : i + 4]):
+                continue  # "UBND TỈNH X" over "UBND XÃ Y": the province heads the commune's plan
             return _issuer_from_unit(m.group(1), raw[m.start(2) :])
         for nxt in lines[i + 1 : i + 6]:
             n_raw = nxt.strip(" *")
@@ -161,6 +166,12 @@ def _letterhead_issuer(lines: list[str]) -> tuple[str, Level] | None:
             if n and n_raw.isupper():
                 return _issuer_from_unit(n.group(1), n_raw[n.start(2) :])
     return None
+
+
+def _commune_issuer_below(lines: list[str]) -> bool:
+    pattern = r"(?:u?y ban nhan dan|ubnd)\s+(?:phuong|xa|dac khu)\s+\S.*"
+    lines = [line.strip(" *") for line in lines]
+    return any(line.isupper() and re.fullmatch(pattern, _shadow(line)) for line in lines)
 
 
 def _issuer_from_unit(unit_key: str, name: str | None) -> tuple[str, Level]:
@@ -176,11 +187,12 @@ def _body_issuer(opening: str, locality: str | None) -> tuple[str, Level] | None
     flat = squash(opening)
     key = _shadow(flat)
     pattern = (
-        rf"(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+{_UNIT_RE}\s+((?:[a-z]+\s+){{0,5}}?)ban hanh"
+        rf"(?:uy ban nhan dan|ubnd)(?:\s*\(ubnd\))?\s+{_UNIT_RE}\s+((?:[a-z0-9’'–-]+\s+){{0,6}}?)"
+        "ban hanh"
     )
     for m in re.finditer(pattern, key):
         name = flat[m.start(2) : m.end(2)].strip()
-        if name and not all(t.isalpha() and t[0].isupper() for t in name.split()):
+        if name and not all(is_place_word(t) for t in name.split()):
             continue
         if not (name or locality):
             return None  # "UBND tỉnh ban hành" without a place name: let the portal decide
@@ -349,4 +361,5 @@ def extract_metadata(text: str) -> PlanMeta:
         if m:
             meta.horizon_year = int(m.group(1))
             break
+    apply_plan_locality(meta, text)  # its code, province and type in the official catalogue
     return meta

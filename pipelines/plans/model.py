@@ -90,3 +90,7 @@ class PlanMeta:
     implements: list[str] = field(default_factory=list)  # ["397/NQ-CP"], ["08/KH-UBND"]
     implements_locality: str | None = None  # "Thanh Hóa" when a ward implements its province plan
     horizon_year: int | None = None
+    # The locality in the official catalogue (`pipelines.plans.localities`); None when unknown.
+    locality_code: str | None = None  # "38", "14758", "vn"
+    province_code: str | None = None  # "38" for Thanh Hóa and for Hàm Rồng; "vn" nationally
+    locality_type: str | None = None  # tỉnh, thành phố trung ương, xã, phường, đặc khu, quốc gia

@@ -13,8 +13,10 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines.plans.agency_catalog import AgencyKind
+from pipelines.plans.localities import COMMUNE_TYPES, NATIONAL, PROVINCE_TYPES
 
 LEVELS = ["national", "province", "commune"]
+LOCALITY_TYPES = [*PROVINCE_TYPES, *COMMUNE_TYPES, NATIONAL.type]
 DEADLINE_KINDS = ["once", "recurring", "ongoing", "on_request", "event"]
 RECURRENCES = ["weekly", "monthly", "quarterly", "annual"]
 ROLES = ["lead", "coordinate"]
@@ -25,12 +27,19 @@ NATIONAL_GROUP_SOURCES = ["group_title", "keywords", "unmapped", "reference"]
 FIRST_DUE, LAST_DUE = date(2020, 1, 1), date(2035, 12, 31)
 
 
+def _flagged_with_reason(data: pa.PolarsData) -> pl.LazyFrame:
+    return data.lazyframe.select(pl.col("needs_review") == pl.col("review_reason").is_not_null())
+
+
 class PlanSchema(pa.DataFrameModel):
     plan_id: str = pa.Field(unique=True)
     title: str = pa.Field(nullable=True)
     issuer: str = pa.Field(nullable=True)
     level: str = pa.Field(isin=LEVELS)
     locality: str = pa.Field(nullable=True)
+    locality_code: str = pa.Field(nullable=True, str_matches=r"^(?:vn|\d{2}|\d{5})$")
+    province_code: str = pa.Field(nullable=True, str_matches=r"^(?:vn|\d{2})$")
+    locality_type: str = pa.Field(nullable=True, isin=LOCALITY_TYPES)
     number: str = pa.Field(nullable=True)
     issue_date: date = pa.Field(nullable=True)
     issue_year: int = pa.Field(nullable=True, ge=2000, le=2100)
@@ -42,9 +51,15 @@ class PlanSchema(pa.DataFrameModel):
     shape: str
     source_files: str = pa.Field(nullable=True)
     is_reference: bool
+    needs_review: bool
+    review_reason: str = pa.Field(nullable=True)
 
     class Config:
         strict = True
+
+    @pa.dataframe_check(error="a plan needs review exactly when it has a reason")
+    def review_has_reason(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _flagged_with_reason(data)
 
 
 class PlanTaskSchema(pa.DataFrameModel):
@@ -81,9 +96,7 @@ class PlanTaskSchema(pa.DataFrameModel):
 
     @pa.dataframe_check(error="needs_review is set exactly when there is a reason")
     def review_has_reason(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("needs_review") == pl.col("review_reason").is_not_null()
-        )
+        return _flagged_with_reason(data)
 
 
 class TaskAssignmentSchema(pa.DataFrameModel):
@@ -104,6 +117,7 @@ class AgencySchema(pa.DataFrameModel):
     name: str
     kind: str = pa.Field(isin=AGENCY_KINDS)
     locality: str = pa.Field(nullable=True)
+    locality_code: str = pa.Field(nullable=True, str_matches=r"^(?:vn|\d{2}|\d{5})$")
     is_group: bool
     aliases: str
 

@@ -16,14 +16,18 @@ def _iso(value: date | None) -> str | None:
 def plan_to_dict(plan: ParsedPlan) -> dict[str, Any]:
     meta = plan.meta
     names: dict[tuple[str, str], list[str]] = {}
+    ids: dict[tuple[str, str], list[str]] = {}
     for a in plan.assignments:
         names.setdefault((a.task_code, a.role), []).append(a.agency.name)
+        ids.setdefault((a.task_code, a.role), []).append(a.agency.agency_id)
     return {
         "plan_id": plan.plan_id,
         "title": meta.title,
         "issuer": meta.issuer,
         "level": meta.level,
         "locality": meta.locality,
+        "locality_code": meta.locality_code,
+        "province_code": meta.province_code,
         "number": meta.number,
         "issue_date": _iso(meta.issue_date),
         "issue_year": meta.issue_year,
@@ -46,6 +50,8 @@ def plan_to_dict(plan: ParsedPlan) -> dict[str, Any]:
                 "expected_output": t.raw.expected_output,
                 "lead_agencies": names.get((t.raw.task_code, "lead"), []),
                 "coordinating_agencies": names.get((t.raw.task_code, "coordinate"), []),
+                "lead_agency_ids": ids.get((t.raw.task_code, "lead"), []),
+                "coordinating_agency_ids": ids.get((t.raw.task_code, "coordinate"), []),
                 "national_group_code": t.national_group_code,
                 "needs_review": t.needs_review,
                 "review_reasons": t.review_reasons,
@@ -73,7 +79,8 @@ def plan_summary(plan: ParsedPlan) -> list[str]:
     review = [t for t in plan.tasks if t.needs_review]
     lines = [
         f"{plan.plan_id}: {meta.title or '(no title)'}",
-        f"  issuer {meta.issuer or '?'} · level {meta.level or '?'} · number "
+        f"  issuer {meta.issuer or '?'} · level {meta.level or '?'} · locality "
+        f"{meta.locality_code or '? (not in the catalogue)'} · number "
         f"{meta.number or '(blank)'} · issued {_iso(meta.issue_date) or meta.issue_year or '?'}"
         f" · signed {meta.signer or '?'}",
         f"  implements {', '.join(plan.implements_refs) or '-'}"

@@ -6,7 +6,7 @@ in `plan_ingestion_errors` naming its files and the reason; the other plans load
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import pandera.errors
 import polars as pl
@@ -14,6 +14,7 @@ import polars as pl
 from pipelines.plans.agencies import Agency
 from pipelines.plans.assemble import ParsedPlan, PlanError, group_documents, link_parents
 from pipelines.plans.documents import DocumentText
+from pipelines.plans.localities import NATIONAL
 from pipelines.plans.membership import GROUP_KINDS
 from pipelines.plans.national import (
     NATIONAL_GROUPS,
@@ -23,6 +24,8 @@ from pipelines.plans.national import (
     NATIONAL_TITLE,
 )
 from pipelines.plans.parsing import ParseCache, ParseStats, parse_groups
+from pipelines.plans.plan_ids import unique_plan_ids
+from pipelines.plans.plan_locality import locality_review_reason
 from pipelines.plans.schemas import PLAN_TABLE_SCHEMAS
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
@@ -32,6 +35,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "issuer": pl.String,
         "level": pl.String,
         "locality": pl.String,
+        "locality_code": pl.String,
+        "province_code": pl.String,
+        "locality_type": pl.String,
         "number": pl.String,
         "issue_date": pl.Date,
         "issue_year": pl.Int64,
@@ -43,6 +49,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "shape": pl.String,
         "source_files": pl.String,
         "is_reference": pl.Boolean,
+        "needs_review": pl.Boolean,
+        "review_reason": pl.String,
     },
     "plan_tasks": {
         "plan_id": pl.String,
@@ -75,6 +83,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "name": pl.String,
         "kind": pl.String,
         "locality": pl.String,
+        "locality_code": pl.String,
         "is_group": pl.Boolean,
         "aliases": pl.String,
     },
@@ -141,6 +150,7 @@ def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
 
 def _plan_rows(plan: ParsedPlan) -> dict[str, list[dict]]:
     meta = plan.meta
+    review = locality_review_reason(meta)
     leads: dict[str, int] = {}
     for a in plan.assignments:
         leads[a.task_code] = leads.get(a.task_code, 0) + (a.role == "lead")
@@ -152,6 +162,9 @@ def _plan_rows(plan: ParsedPlan) -> dict[str, list[dict]]:
                 "issuer": meta.issuer,
                 "level": meta.level or "province",
                 "locality": meta.locality,
+                "locality_code": meta.locality_code,
+                "province_code": meta.province_code,
+                "locality_type": meta.locality_type,
                 "number": meta.number,
                 "issue_date": meta.issue_date,
                 "issue_year": meta.issue_year,
@@ -163,6 +176,8 @@ def _plan_rows(plan: ParsedPlan) -> dict[str, list[dict]]:
                 "shape": plan.shape,
                 "source_files": "; ".join(d.file_name for d, _ in plan.documents),
                 "is_reference": False,
+                "needs_review": review is not None,
+                "review_reason": review,
             }
         ],
         "plan_tasks": [
@@ -282,6 +297,9 @@ def _national_rows() -> tuple[dict, list[dict]]:
         "issuer": "Chính phủ",
         "level": "national",
         "locality": None,
+        "locality_code": NATIONAL.code,
+        "province_code": NATIONAL.province_code,
+        "locality_type": NATIONAL.type,
         "number": NATIONAL_NUMBER,
         "issue_date": NATIONAL_ISSUE_DATE,
         "issue_year": NATIONAL_ISSUE_DATE.year,
@@ -293,6 +311,8 @@ def _national_rows() -> tuple[dict, list[dict]]:
         "shape": "reference",
         "source_files": None,
         "is_reference": True,
+        "needs_review": False,
+        "review_reason": None,
     }
     groups = [
         {"plan_id": NATIONAL_PLAN_ID, "group_code": g.code, "title": g.title}
@@ -314,10 +334,21 @@ def _agency_rows(plans: list[ParsedPlan]) -> list[dict]:
             "name": agency.name,
             "kind": agency.kind,
             "locality": agency.locality,
+            "locality_code": agency.locality_code,
             "is_group": agency.is_group,
             "aliases": "; ".join(sorted(aliases[agency.agency_id])),
         }
         for agency in sorted(agencies.values(), key=lambda a: a.agency_id)
+    ]
+
+
+def _with_unique_ids(outcomes: list[ParsedPlan | PlanError]) -> list[ParsedPlan | PlanError]:
+    """Plans of different localities that would share an id get ids carrying their codes."""
+    plans = [o for o in outcomes if isinstance(o, ParsedPlan)]
+    new_ids = unique_plan_ids([(p.plan_id, p.meta) for p in plans])
+    by_plan = dict(zip(map(id, plans), new_ids, strict=True))
+    return [
+        replace(o, plan_id=by_plan[id(o)]) if isinstance(o, ParsedPlan) else o for o in outcomes
     ]
 
 
@@ -336,6 +367,7 @@ def build_plan_tables(
     errors += [{"file_name": e.split(":")[0], "stage": "parse", "reason": e} for e in orphan_errors]
 
     outcomes, stats = parse_groups(groups, cache, workers)
+    outcomes = _with_unique_ids(outcomes)
     parsed: list[ParsedPlan] = []
     first_file: dict[str, str] = {}
     placed: dict[str, tuple[str | None, str | None]] = {}

@@ -128,3 +128,9 @@ def join_wrapped(lines: list[str]) -> str:
         else:
             parts.append(line)
     return squash(" ".join(parts))
+
+
+def name_key(text: str) -> str:
+    """Matching key of a name: folded, every run of punctuation one space (`Ea H'Leo` →
+    `ea h leo`, `Văn hóa, Thể thao` → `van hoa the thao`)."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))

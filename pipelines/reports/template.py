@@ -111,7 +111,7 @@ def _plan_row(tables: PlanTables, plan_id: str) -> dict:
 def _agency_id(tables: PlanTables, plan: dict, assigned: pl.DataFrame, agency: str) -> str:
     """The plan's agency id for a name as typed: canonical resolution, else a printed alias."""
     ids = set(assigned["agency_id"])
-    resolved = resolve_agency(agency, plan["locality"], plan["level"]).agency_id
+    resolved = resolve_agency(agency, plan["locality_code"], plan["level"]).agency_id
     if fold(agency) and resolved in ids:
         return resolved
     rows = tables.frames["agencies"].filter(pl.col("agency_id").is_in(list(ids)))

@@ -1,4 +1,4 @@
-"""Plan documents for generated localities, written like the seed documents.
+"""Plan documents for the catalogue's localities, written like the seed documents.
 
 A province's plan is one of the three province seeds (law-portal web page, body + appendix
 table, PDF text) with the province's name, unit and plan number put in; a commune's plan is the
@@ -225,7 +225,8 @@ def commune_document(
         pairs += [("Tổ dân phố, làng", "Thôn, bản"), ("tổ dân phố", "thôn")]
     text = _replace(text, pairs)
     text = _replace(text, _province_pairs("Thanh Hóa", province))
-    return f"{province_slug(province)}/{slug(commune.name)}_2026_plan.txt", text
+    # the code keeps apart a province's communes of one name (a xã and a phường)
+    return f"{province_slug(province)}/{slug(commune.name)}-{commune.code}_2026_plan.txt", text
 
 
 def _group_block(n: int, group: ExtraGroup) -> str:

@@ -82,6 +82,7 @@ class SamplePlan:
 
     plan_id: str
     locality: str
+    locality_code: str | None
     level: str
     deadline: date  # annual report due date in the reporting year
     tasks: dict[str, TaskRef]  # plan order
@@ -123,6 +124,7 @@ def sample_plans(frames: dict[str, pl.DataFrame], year: int) -> list[SamplePlan]
             SamplePlan(
                 plan_id=pid,
                 locality=plan["locality"],
+                locality_code=plan["locality_code"],
                 level=plan["level"],
                 deadline=date(year, due["due_month"], due["due_day"]) if due else date(year, 9, 30),
                 tasks={
@@ -150,7 +152,7 @@ def printed_name(agency_id: str, name: str, ctx: SamplePlan) -> str:
     if not agency_id.startswith("vn:"):
         candidates += [f"{name} {unit} {loc}" for unit in units]
     for text in [*candidates, name]:
-        if resolve_agency(text, ctx.locality, ctx.level).agency_id == agency_id:
+        if resolve_agency(text, ctx.locality_code, ctx.level).agency_id == agency_id:
             return text
     return name
 

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from pipelines.parallel import map_in_processes
 from pipelines.plans.loader import load_plan_folder
+from pipelines.plans.localities import NATIONAL, locality
 from pipelines.plans.text import slug
 from pipelines.reports.spec import (
     ENFORCEMENT,
@@ -267,11 +268,21 @@ def _resubmit(subs: list[Submission], rng: random.Random) -> list[Submission]:
 # ---------------------------------------------------------------------------- rows per file
 
 
+def stream_name(agency_id: str) -> str:
+    """An agency as the keys of its random streams name it: its locality's name, not its code
+    (`thanh-hoa:so-y-te` for `38:so-y-te`), as agency ids were before they took the official
+    codes; so that change left the committed demo set as it was."""
+    code, _, role = agency_id.partition(":")
+    found = locality(code)
+    place = code if found is None or found is NATIONAL else slug(found.name)
+    return f"{place}:{role}"
+
+
 def sheet_rows(
     sub: Submission, ctx: SamplePlan, seed: int, opts: SampleOptions
 ) -> dict[str, list[sr.Row]]:
     """Clean rows (plus the content errors the file is meant to carry) for each sheet."""
-    key = f"{seed}|{sub.plan_id}|{sub.agency_id}"  # shared by an agency's versions of a report
+    key = f"{seed}|{sub.plan_id}|{stream_name(sub.agency_id)}"  # shared by an agency's versions
     as_of = sub.report_date - timedelta(2)  # figures run to a couple of days before signing
     commune = ctx.level == "commune"
     out: dict[str, list[sr.Row]] = {}
@@ -421,7 +432,8 @@ def write_submission(
     """Write one workbook; returns its manifest entry and the tip rows it holds."""
     rows = sheet_rows(sub, ctx, seed, opts)
     rng = random.Random(f"{seed}|render|{sub.file_name}")
-    preparer = sr.preparer_name(random.Random(f"{seed}|{sub.plan_id}|{sub.agency_id}|by"))
+    who = stream_name(sub.agency_id)
+    preparer = sr.preparer_name(random.Random(f"{seed}|{sub.plan_id}|{who}|by"))
     sheets = {INFO_SHEET: info_rows(sub, preparer)}
     sheets |= {
         s.name: layout_sheet(s, rows[s.name], sub, rng) for s in SHEET_ORDER if s.name in rows

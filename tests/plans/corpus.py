@@ -214,6 +214,7 @@ class Score:
     obligations_expected: int = 0
     obligations_right: int = 0
     shape: str = ""
+    locality_right: bool = False
     misses: list[str] = field(default_factory=list)
 
 
@@ -232,7 +233,7 @@ def _expected_ids(plan: ParsedPlan, names: list[str]) -> set[str]:
     ids: set[str] = set()
     for name in names:
         for mention in split_agency_text(name) or [name]:
-            ids.add(resolve_agency(mention, plan.meta.locality, plan.meta.level).agency_id)
+            ids.add(resolve_agency(mention, plan.meta.locality_code, plan.meta.level).agency_id)
     return ids
 
 
@@ -262,6 +263,10 @@ def score(doc: CorpusDoc, plan: ParsedPlan | None, error: str | None = None) -> 
         out.misses.append(f"not parsed: {error}")
         return out
     out.shape, out.tasks_found = plan.shape, len(plan.tasks)
+    want_code = exp["plan"]["locality_code"]
+    out.locality_right = plan.meta.locality_code == want_code
+    if not out.locality_right:
+        out.misses.append(f"locality {plan.meta.locality_code} ≠ {want_code}")
     by_code = _tasks_by_code(plan)
     for want in exp["tasks"]:
         task = _matching(plan, want, by_code)

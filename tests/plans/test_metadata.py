@@ -34,6 +34,9 @@ def test_thanh_hoa_web_page() -> None:
         implements=["397/NQ-CP"],
         implements_locality=None,
         horizon_year=2030,
+        locality_code="38",
+        province_code="38",
+        locality_type="tỉnh",
     )
 
 
@@ -48,6 +51,7 @@ def test_ham_rong_ward_plan_has_blank_number_and_partial_date() -> None:
     assert meta.implements == ["08/KH-UBND"]
     assert meta.implements_locality == "Thanh Hóa"
     assert meta.horizon_year == 2030
+    assert (meta.locality_code, meta.province_code, meta.locality_type) == ("14758", "38", "phường")
     assert meta.title is not None and meta.title.endswith("trên địa bàn phường Hàm Rồng")
 
 
@@ -240,3 +244,50 @@ def test_never_raises_on_arbitrary_text(parts: list[str]) -> None:
 def test_shadow_keeps_every_position(text: str) -> None:
     # values are sliced from the original text at positions found in the shadow
     assert len(_shadow(text)) == len(text)
+
+
+COMMUNE_PLAN = """{letterhead}
+Số: 05/KH-UBND
+Trung Sơn, ngày 12 tháng 02 năm 2026
+
+KẾ HOẠCH
+Phòng, chống buôn lậu, gian lận thương mại và hàng giả trên địa bàn xã năm 2026
+
+{opening}
+
+I. MỤC ĐÍCH, YÊU CẦU
+"""
+
+
+@pytest.mark.parametrize(
+    ("letterhead", "opening", "code"),
+    [
+        # the province over the commune in the letterhead
+        ("UBND TỈNH THANH HÓA\nUBND XÃ TRUNG SƠN", "", "14875"),
+        # the plan it implements
+        (
+            "ỦY BAN NHÂN DÂN\nXÃ TRUNG SƠN",
+            "Thực hiện Kế hoạch số 08/KH-UBND ngày 10/01/2026 của UBND tỉnh Thanh Hóa về …",
+            "14875",
+        ),
+        # a "tỉnh X" mention further on
+        (
+            "ỦY BAN NHÂN DÂN\nXÃ TRUNG SƠN",
+            "Căn cứ tình hình địa bàn giáp tỉnh Thanh Hóa …",
+            "14875",
+        ),
+        # nothing tells which of the communes of that name: not a guess
+        ("ỦY BAN NHÂN DÂN\nXÃ TRUNG SƠN", "", None),
+    ],
+)
+def test_a_repeated_commune_name_is_placed_by_the_province_its_text_names(
+    letterhead: str, opening: str, code: str | None
+) -> None:
+    meta = extract_metadata(COMMUNE_PLAN.format(letterhead=letterhead, opening=opening))
+    assert (meta.issuer, meta.level, meta.locality) == (
+        "Ủy ban nhân dân xã Trung Sơn",
+        "commune",
+        "Trung Sơn",
+    )
+    assert meta.locality_code == code
+    assert meta.province_code == ("38" if code else None)

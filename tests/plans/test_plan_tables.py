@@ -46,6 +46,29 @@ def test_every_seed_loads_without_errors(tables: PlanTables) -> None:
     }
 
 
+def test_seed_localities_from_the_official_catalogue(tables: PlanTables) -> None:
+    plans = tables.frames["plans"]
+    got = {
+        r["plan_id"]: (r["locality"], r["locality_code"], r["province_code"], r["level"])
+        for r in plans.iter_rows(named=True)
+    }
+    assert got == {
+        TH: ("Thanh Hóa", "38", "38", "province"),
+        HY: ("Hưng Yên", "33", "33", "province"),
+        LC: ("Lào Cai", "15", "15", "province"),
+        HR: ("Hàm Rồng", "14758", "38", "commune"),
+        "vn-397-nq-cp-2025": (None, "vn", "vn", "national"),
+    }
+    assert plans.filter(pl.col("plan_id") == HR)["locality_type"].item() == "phường"
+    assert not plans["needs_review"].any()
+    agencies = tables.frames["agencies"]
+    codes = dict(zip(agencies["agency_id"], agencies["locality_code"], strict=True))
+    assert (
+        codes["14758:cong-an-phuong"] == "14758" and codes["vn:chi-cuc-hai-quan-khu-vuc-x"] == "vn"
+    )
+    assert all(a.split(":")[0] == c for a, c in codes.items())
+
+
 def test_thanh_hoa_33_tasks_in_8_groups(tables: PlanTables) -> None:
     codes = _codes(tables, TH)
     assert len(codes) == 33
@@ -69,8 +92,8 @@ def test_thanh_hoa_footnote_expands_the_collective_lead(tables: PlanTables) -> N
         (pl.col("plan_id") == TH) & (pl.col("task_code") == "1.1") & (pl.col("role") == "lead")
     )
     assert leads.height == 10
-    assert "thanh-hoa:so-y-te" in leads["agency_id"].to_list()
-    assert "thanh-hoa:bo-chi-huy-quan-su-tinh" in leads["agency_id"].to_list()
+    assert "38:so-y-te" in leads["agency_id"].to_list()
+    assert "38:bo-chi-huy-quan-su-tinh" in leads["agency_id"].to_list()
     assert not any(":group:" in a for a in leads["agency_id"])
 
 
@@ -102,7 +125,7 @@ def test_lao_cai_47_leaf_tasks_and_merged_cells_flagged(tables: PlanTables) -> N
         & pl.col("task_code").is_in(["1.1", "1.2", "1.3"])
         & (pl.col("role") == "lead")
     )
-    assert set(leads["agency_id"]) == {"lao-cai:so-y-te"}
+    assert set(leads["agency_id"]) == {"15:so-y-te"}
     assert leads.height == 3
 
 
@@ -111,10 +134,9 @@ def test_ham_rong_six_groups_with_assignments(tables: PlanTables) -> None:
     a = tables.frames["task_assignments"].filter(pl.col("plan_id") == HR)
     group_2 = a.filter(pl.col("task_code") == "2")
     assert (
-        group_2.filter(pl.col("role") == "lead")["agency_id"].to_list()[0]
-        == "ham-rong:cong-an-phuong"
+        group_2.filter(pl.col("role") == "lead")["agency_id"].to_list()[0] == "14758:cong-an-phuong"
     )
-    assert ("ham-rong:phong-kinh-te-ha-tang-va-do-thi", "coordinate") in zip(
+    assert ("14758:phong-kinh-te-ha-tang-va-do-thi", "coordinate") in zip(
         group_2["agency_id"], group_2["role"], strict=True
     )
     tasks = tables.frames["plan_tasks"].filter(pl.col("plan_id") == HR)
@@ -171,13 +193,13 @@ def test_plan_tree(tables: PlanTables) -> None:
 def test_agencies_unify_variants_but_not_localities(tables: PlanTables) -> None:
     agencies = tables.frames["agencies"]
     ids = set(agencies["agency_id"])
-    assert {"thanh-hoa:so-tai-chinh", "hung-yen:so-tai-chinh", "lao-cai:so-tai-chinh"} <= ids
+    assert {"38:so-tai-chinh", "33:so-tai-chinh", "15:so-tai-chinh"} <= ids
     # "Sở Công thương" and "Sở Công Thương" are one agency in Hưng Yên
-    hy = agencies.filter(pl.col("agency_id") == "hung-yen:so-cong-thuong").row(0, named=True)
+    hy = agencies.filter(pl.col("agency_id") == "33:so-cong-thuong").row(0, named=True)
     assert "Sở Công thương" in hy["aliases"] and "Sở Công Thương" in hy["aliases"]
     assert hy["kind"] == "department"
     groups = agencies.filter(pl.col("is_group"))
-    assert "thanh-hoa:group:ubnd-cac-xa-phuong" in groups["agency_id"].to_list()
+    assert "38:group:ubnd-cac-xa-phuong" in groups["agency_id"].to_list()
 
 
 def _variant(text: str) -> bytes:
@@ -249,6 +271,11 @@ def test_cli_parse_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
     task = next(t for t in plan["tasks"] if t["task_code"] == "5.1")
     assert task["deadline_text"] == "Quý I năm 2026" and task["due_date"] == "2026-03-31"
     assert task["lead_agencies"] == ["Sở Công Thương"]
+    assert (plan["locality_code"], plan["province_code"]) == ("33", "33")
+    assert task["lead_agency_ids"] == ["33:so-cong-thuong"]
+    for t in plan["tasks"]:  # ids parallel to the names
+        assert len(t["lead_agency_ids"]) == len(t["lead_agencies"])
+        assert len(t["coordinating_agency_ids"]) == len(t["coordinating_agencies"])
     assert {"metric": "tip_resolution_rate", "comparator": ">", "threshold": 0.9}.items() <= next(
         t for t in plan["targets"] if t["metric"] == "tip_resolution_rate"
     ).items()

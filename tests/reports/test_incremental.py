@@ -99,10 +99,13 @@ def test_code_fingerprint_follows_what_shapes_report_rows(package_copy: Path) ->
 
 def test_reference_data_beside_the_code_is_an_input(package_copy: Path) -> None:
     base = code_fingerprint(package_copy)
-    reference = package_copy / "plans" / "reference"
-    reference.mkdir()
-    (reference / "agencies.csv").write_text("slug,name\nso-tu-phap,Sở Tư pháp\n")
-    assert code_fingerprint(package_copy) != base
+    regions = package_copy / "plans" / "reference" / "customs_regions.csv"
+    text = regions.read_text(encoding="utf-8")
+    regions.write_text(text.replace("38,Thanh Hóa,X,", "38,Thanh Hóa,XI,"), encoding="utf-8")
+    edited = code_fingerprint(package_copy)
+    assert edited != base
+    (regions.parent / "agencies.csv").write_text("slug,name\nso-tu-phap,Sở Tư pháp\n")
+    assert code_fingerprint(package_copy) != edited  # a new data file counts too
 
 
 def test_changed_agency_catalogue_reads_every_workbook_again(

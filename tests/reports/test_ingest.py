@@ -68,7 +68,7 @@ def test_clean_register_loads_every_row_and_hashes_informants(tmp_path: Path, ct
     ]
     result = _ingest(write_report(tmp_path / "a.xlsx", POLICE_TH, {TIPS: rows}), ctx)
     assert result.error is None and result.quarantine == []
-    assert result.info.agency_id == "thanh-hoa:cong-an-tinh"
+    assert result.info.agency_id == "38:cong-an-tinh"
     tips = result.rows["tips"]
     assert [t["tip_code"] for t in tips] == ["TG-1", "TG-2", "TG-3"]
     assert [t["row_number"] for t in tips] == [3, 4, 5]  # title row, header row, then data

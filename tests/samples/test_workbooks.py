@@ -186,7 +186,7 @@ def test_named_agencies_resolve_to_plan_agencies(
     known = set(frames["agencies"]["agency_id"])
     for f in generated[1].files:
         plan = plans[f.plan_id]
-        agency = resolve_agency(f.agency_name, plan["locality"], plan["level"])
+        agency = resolve_agency(f.agency_name, plan["locality_code"], plan["level"])
         assert agency.agency_id == f.agency_id and agency.agency_id in known, f.agency_name
         if plan["level"] == "province" and not f.agency_id.startswith("vn:"):
             assert plan["locality"] in f.agency_name  # printed as on a letterhead

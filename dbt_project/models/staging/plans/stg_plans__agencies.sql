@@ -13,6 +13,7 @@ renamed as (
         name as agency_name,
         kind as agency_kind,
         locality,
+        locality_code,
         is_group,
         aliases
 

@@ -14,6 +14,9 @@ renamed as (
         issuer,
         level,
         locality,
+        locality_code,
+        province_code,
+        locality_type,
         number as plan_number,
         issue_date,
         issue_year,
@@ -24,7 +27,9 @@ renamed as (
         horizon_year,
         shape as document_shape,
         source_files,
-        is_reference
+        is_reference,
+        needs_review,
+        review_reason
 
     from source
 
