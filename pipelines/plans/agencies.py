@@ -67,7 +67,8 @@ _QUALIFIER = re.compile(
 _APPOSITIVE = re.compile(
     r"\s+[-–]\s+cơ quan thường trực ban chỉ đạo 389(?:\s+(?:tỉnh|phường|xã))?", _I
 )
-_SOCIAL = re.compile(r"(văn ho[áa]|chính trị)\s+-\s+(xã hội)", _I)  # a hyphen inside a name
+# a hyphen inside a name: "Phòng Văn hóa - Xã hội", "các tổ chức chính trị - xã hội"
+_SOCIAL = re.compile(r"(văn h(?:o[áa]|óa)|chính trị)\s*[-–]\s*(xã hội)", _I)
 _TOP_SEP = re.compile(r"\s*;\s*|\s*\n\s*(?:[-+•]\s+)?|(?:^|\s+)[-+•]\s+")
 _ATOM_SEP = re.compile(r"\s*,\s*|\s+và\s+", _I)
 _CONNECTOR_END = re.compile(r"(?:[,/:&–-]|\bvà)\s*$", _I)

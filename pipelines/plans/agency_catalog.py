@@ -472,6 +472,10 @@ HEADS = (
     "canh sat",
     "kho bac",
     "ngan hang",
+    "truong",  # trưởng thôn, trưởng các bản
+    "tram",  # Trạm Y tế
+    "don",  # Đồn Biên phòng
+    "cang vu",  # Cảng vụ Hàng hải, Cảng vụ hàng không
 )
 
 # Fallback kinds for names outside the catalogue, by leading words (longest first).

@@ -154,7 +154,7 @@ def looks_like_agency(text: str) -> bool:
     """True for agency names ("Sở …", "Công an xã", "các sở, ngành", "Sở Y tế và Sở Tài
     chính"); false for a topic ("Các nhiệm vụ khác", "Thanh tra, kiểm tra an toàn thực phẩm")."""
     named = _REQUEST.sub("", text.strip()).rstrip(" :.")
-    if not named or not _one_agency(named.split(",")[0].split(";")[0]):
+    if not named or not _one_agency(re.split(r"[,;]|\svà\s", named)[0]):
         return False  # the first name is no agency: no need to split the list
     mentions = split_agency_text(named)
     return bool(mentions) and all(_one_agency(m) for m in mentions)
@@ -194,7 +194,8 @@ def agency_list_end(text: str) -> int:
 def _inside_name(folded: str, i: int) -> bool:
     """A verb that belongs to an agency's name ("Ban Quản lý", "Đoàn kiểm tra liên ngành")."""
     before = folded[:i].split()[-1:] or [""]
-    return before[0] in ("ban", "doan", "doi", "cuc", "to") or folded.startswith(
+    # "các tổ chức" (organisations), "Ban Quản lý", "Đoàn kiểm tra", "Chi cục Quản lý thị trường"
+    return before[0] in ("ban", "doan", "doi", "cuc", "to", "cac") or folded.startswith(
         "quan ly thi truong", i
     )
 
@@ -213,6 +214,10 @@ def read_prose(text: str) -> ProseRoles:
         lead = _LEAD_VERB.search(body)
         if lead and looks_like_agency(body[: lead.start()]):
             out.leads.append(body[: lead.start()].strip(" ,"))
+        elif not lead and body != clause:  # "Giao Công an xã tiếp nhận …": the one asked leads
+            named = body[: agency_list_end(body)].strip(" ,")
+            if named and named != body.strip(" ,.;") and looks_like_agency(named):
+                out.leads.append(named)
         after = _COORDINATE_AFTER.search(body)
         if after and not lead and looks_like_agency(body[: after.start()]):
             out.coordinators.append(body[: after.start()].strip(" ,"))
@@ -225,8 +230,8 @@ def read_prose(text: str) -> ProseRoles:
 
 
 def _clauses(text: str) -> list[str]:
-    """Sentences and `;`-clauses of a task's text."""
-    parts = re.split(r"(?<=[.;])\s+", text)
+    """Sentences, `;`-clauses and what follows a topic (`Về công tác tuyên truyền: Giao …`)."""
+    parts = re.split(r"(?<=[.;:])\s+", text)
     return [p.strip() for p in parts if p.strip()]
 
 
