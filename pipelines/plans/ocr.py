@@ -1,11 +1,11 @@
 """OCR of a scanned PDF (no text layer) with Tesseract: the subprocess edge.
 
 Each page is rasterised by `pdftoppm` (poppler-utils) to a greyscale image at `DPI`; its ruled
-tables are found and their rules painted out (`ruling.py`); `tesseract -l vie` reads it into
-word boxes (TSV), which `ocr_layout.py` turns back into lines and tab-separated table rows, the
-text `office.py` writes for a text PDF. Pages are read `worker_count()` at a time, each
-Tesseract on one thread (faster on two cores than one page at a time on two threads: see
-README, *Plan documents → data*).
+tables are found and their cells stacked under the page (`ruling.py`); `tesseract -l vie`
+reads that into word boxes (TSV), which `ocr_layout.py` puts back in place and turns into
+lines and tab-separated table rows, the text `office.py` writes for a text PDF. Pages are
+read `worker_count()` at a time, each Tesseract on one thread (its own threads made it slower:
+see bench/ocr.py and README, *Plan documents → data*).
 
 Without Tesseract, its Vietnamese data or pdftoppm, a scanned PDF is refused with a message
 naming the Debian packages to install.
@@ -22,11 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipelines.parallel import worker_count
-from pipelines.plans.ocr_layout import Table, page_content, parse_tsv
-from pipelines.plans.ruling import erase_rules, find_grids, find_rules
+from pipelines.plans.ocr_layout import Table, page_content, parse_tsv, unstack
+from pipelines.plans.ruling import find_grids, find_rules, stack_cells
 
 DPI = 300
-PSM = 4  # one column of text of varying sizes: 3 (automatic) drops a table's lone digits
+PSM = 6  # one block of text: 3 (automatic) and 4 (one column) drop a table's lone digits
 LANGUAGE = "vie"
 PAGE_TIMEOUT_SECONDS = 300
 PACKAGES = "tesseract-ocr tesseract-ocr-vie poppler-utils"
@@ -83,18 +83,21 @@ def ocr_page(pdf: Path, number: int, tmp: Path, label: str) -> tuple[list[str], 
     raster = ["pdftoppm", "-gray", "-singlefile", "-r", str(DPI), "-f", page, "-l", page]
     _run([*raster, str(pdf), str(stem)], f"{label}: page {number} could not be rasterised")
     image_path = stem.with_suffix(".pgm")
+    slots = []
     with Image.open(image_path) as image:
         grids = find_grids(*find_rules(image, DPI), DPI)
         if grids:
-            image_path = stem.with_name(f"{stem.name}-clean.pgm")
-            erase_rules(image, grids).save(image_path)
+            stacked, slots = stack_cells(image, grids, DPI)
+            image_path = stem.with_name(f"{stem.name}-cells.pgm")
+            stacked.save(image_path)
     read = ["tesseract", str(image_path), "stdout", "-l", LANGUAGE, "--psm", str(PSM)]
     tsv = _run(
         [*read, "--dpi", str(DPI), "tsv"],
         f"{label}: OCR failed on page {number}",
         env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its threads only slow it down
     )
-    return page_content(parse_tsv(tsv), grids)
+    words = parse_tsv(tsv)
+    return page_content(unstack(words, slots) if slots else words, grids)
 
 
 def _run(command: list[str], failure: str, env: dict[str, str] | None = None) -> str:

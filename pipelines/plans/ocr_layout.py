@@ -2,11 +2,13 @@
 
 Tesseract's TSV output gives every word with its box and its block, paragraph and line numbers
 in reading order. Words outside any ruled table (`ruling.Grid`) become lines, joined by those
-numbers; a blank line marks a vertical gap wider than `PARAGRAPH_GAP` line heights, as in a text
-PDF. Words inside a table go to the cell under their centre; a merged cell's words go to its
-top-left grid cell and the cells it spans stay empty, so a column index means the same in every
-row. Tables become tab-separated lines at their place on the page. Bold cannot be seen by OCR:
-no cell is marked `<b>`.
+numbers and cut where a gap between words is wider than `COLUMN_GAP` line heights (an unruled
+two-column letterhead or signature block: each column's text a line, left first, as a text
+file's `left | right` row reads); a blank line marks a vertical gap wider than `PARAGRAPH_GAP`
+line heights, as in a text PDF. Words inside a table go to the cell under their centre; a merged
+cell's words go to its top-left grid cell and the cells it spans stay empty, so a column index
+means the same in every row. Tables become tab-separated lines at their place on the page. Bold
+cannot be seen by OCR: no cell is marked `<b>`.
 
 A small table (at most two columns and four rows: a ruled letterhead, a signature block) is
 layout, not data: its cells are written as lines, left column first.
@@ -14,15 +16,19 @@ layout, not data: its cells are written as lines, left column first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from dataclasses import dataclass
 
-from pipelines.plans.ruling import Grid
+from pipelines.plans.ruling import Grid, Slot
 
 Table = list[list[str]]
 
 PARAGRAPH_GAP = 0.8  # × median line height, as office.py's text PDFs
+# × median line height: a wider gap between two words of a line separates columns (the
+# letterhead, the signature block), whose cells become lines of their own, left first
+COLUMN_GAP = 2.0
 _LAYOUT_MAX_COLUMNS, _LAYOUT_MAX_ROWS = 2, 4
 # a number column's lone glyphs, as OCR misreads them: `I` as `|` or `l`, `II` as `lÍ`,
 # `1.2` as `l.2`
@@ -78,12 +84,42 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
+def unstack(words: list[Word], slots: list[Slot]) -> list[Word]:
+    """Words read from a stacked image (`ruling.stack_cells`) at their place on the page;
+    a word in no slot (a speck in a gap) is dropped."""
+    out = []
+    for word in words:
+        middle = word.centre[1]
+        slot = next((s for s in slots if s.top <= middle < s.bottom), None)
+        if slot is not None:
+            out.append(
+                dataclasses.replace(
+                    word,
+                    left=word.left + slot.dx,
+                    right=word.right + slot.dx,
+                    top=word.top + slot.dy,
+                    bottom=word.bottom + slot.dy,
+                )
+            )
+    return out
+
+
 def tesseract_lines(words: list[Word]) -> list[Line]:
     """Words grouped by Tesseract's line numbers, in its reading order."""
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
     return [Line(tuple(sorted(ws, key=lambda w: w.left))) for ws in lines.values()]
+
+
+def split_columns(line: Line, gap: float) -> list[Line]:
+    """A line cut where the space between two words is wider than `gap`."""
+    parts: list[list[Word]] = [[line.words[0]]]
+    for word in line.words[1:]:
+        if word.left - parts[-1][-1].right > gap:
+            parts.append([])
+        parts[-1].append(word)
+    return [Line(tuple(part)) for part in parts]
 
 
 def visual_lines(words: list[Word]) -> list[Line]:
@@ -151,9 +187,13 @@ def page_content(words: list[Word], grids: list[Grid]) -> tuple[list[str], list[
     tab-separated rows) and the page's tables as rows of cells."""
     grids = sorted(grids, key=lambda g: g.ys[0])
     loose = [w for w in words if not any(_inside(w, g) for g in grids)]
-    lines = tesseract_lines(loose)
     heights = [ln.bottom - ln.top for ln in tesseract_lines(words)]
     line_height = statistics.median(heights) if heights else 0.0
+    lines = [
+        part
+        for line in tesseract_lines(loose)
+        for part in split_columns(line, COLUMN_GAP * line_height)
+    ]
 
     bands: list[list[Line]] = [[] for _ in range(len(grids) + 1)]
     for line in lines:  # band k: below k tables

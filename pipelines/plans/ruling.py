@@ -5,7 +5,8 @@ the only long, thin runs of dark pixels (a glyph's strokes are short), so they a
 without reading any text: runs at least `dpi / 3` long across the page are horizontal rules,
 runs at least `dpi / 10` down it are vertical rules when both ends meet a horizontal one.
 Rules that cross form a grid; a grid's cells are merged where a rule between two of them is
-missing (a group heading spanning the row, one lead agency printed for several tasks).
+missing (a group heading spanning the row, one lead agency printed for several tasks). For OCR
+the cells are cut out and stacked under the page (`stack_cells`), each read on its own.
 
 Pure functions over a greyscale Pillow image; nothing here reads or writes files.
 """
@@ -212,19 +213,60 @@ def find_grids(horizontal: list[Rule], vertical: list[Rule], dpi: int) -> list[G
     return sorted(grids, key=lambda g: g.ys[0])
 
 
-def erase_rules(page: Image, grids: list[Grid]) -> Image:
-    """A copy of the page with the grids' rules painted over: OCR reads cells better without
-    a line beside each word."""
+def cell_boxes(grid: Grid) -> list[tuple[int, int, int, int]]:
+    """(x0, y0, x1, y1) inside the rules of each cell, merged cells whole, in reading order."""
+    spans: dict[tuple[int, int], list[int]] = {}  # root → [last row, last column]
+    for (r, c), root in grid.regions().items():
+        span = spans.setdefault(root, [r, c])
+        span[0], span[1] = max(span[0], r), max(span[1], c)
+    pad = max(r.width for r in (*grid.horizontal, *grid.vertical)) + 2
+    return [
+        (grid.xs[c] + pad, grid.ys[r] + pad, grid.xs[c1 + 1] - pad, grid.ys[r1 + 1] - pad)
+        for (r, c), (r1, c1) in sorted(spans.items())
+    ]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Rows `top` to `bottom` of a stacked image show the page shifted by (dx, dy): a point
+    (x, y) there is (x + dx, y + dy) on the page."""
+
+    top: int
+    bottom: int
+    dx: int
+    dy: int
+
+
+def stack_cells(page: Image, grids: list[Grid], dpi: int) -> tuple[Image, list[Slot]]:
+    """The page with its tables blanked, then each table cell that holds ink, one under the
+    other: OCR reads every cell as text of its own, never a line running across cells set at
+    different heights, and a lone `1` in a number column is a line it does not skip."""
+    from PIL import Image as Images
     from PIL import ImageDraw
 
-    clean = page.convert("L").copy()
-    draw = ImageDraw.Draw(clean)
+    gap = max(8, dpi // 6)
+    page = page.convert("L")
+    text = page.copy()
+    draw = ImageDraw.Draw(text)
+    pieces = [(text, 0, 0)]
     for grid in grids:
-        pad = grid.slack
-        for r in grid.horizontal:
-            half = r.width // 2 + pad
-            draw.rectangle((r.start - pad, r.pos - half, r.end + pad, r.pos + half), fill=255)
-        for r in grid.vertical:
-            half = r.width // 2 + pad
-            draw.rectangle((r.pos - half, r.start - pad, r.pos + half, r.end + pad), fill=255)
-    return clean
+        x0, y0, x1, y1 = grid.bbox
+        draw.rectangle((x0 - grid.slack, y0 - grid.slack, x1 + grid.slack, y1 + grid.slack), 255)
+        for box in cell_boxes(grid):
+            if box[2] <= box[0] or box[3] <= box[1]:
+                continue
+            cell = page.crop(box)
+            ink = cell.point(lambda v: 255 if v < _DARK else 0).getbbox()
+            if ink is not None:
+                pieces.append((cell.crop(ink), box[0] + ink[0], box[1] + ink[1]))
+    width = max(piece.width for piece, _, _ in pieces) + 2 * gap
+    height = sum(piece.height + gap for piece, _, _ in pieces)
+    stacked = Images.new("L", (width, height), 255)
+    slots = []
+    y = 0
+    for piece, px, py in pieces:
+        left = 0 if piece is text else gap
+        stacked.paste(piece, (left, y))
+        slots.append(Slot(y, y + piece.height, px - left, py - y))
+        y += piece.height + gap
+    return stacked, slots

@@ -130,6 +130,7 @@ def test_scanned_plan_gives_the_plan_of_its_text(
     plan = parse_plan([doc])
     assert (plan.meta.number, plan.meta.issue_date) == ("17/KH-UBND", date(2026, 1, 20))
     assert fold(plan.meta.locality or "") == "cao bang"
+    assert plan.meta.signer == expected.meta.signer == "Nông Thanh Tùng"  # a two-column block
     assert plan.plan_id == expected.plan_id
     assert plan.shape == expected.shape == "numbered_sections"
     assert [t.raw.task_code for t in plan.tasks] == [t.raw.task_code for t in expected.tasks]
@@ -159,6 +160,7 @@ ROWS: list[list] = [
     ["3", "Kiểm tra thị trường, kho bãi ven biên giới", "Công an tỉnh", "Sở Y tế", "12/2026"],
     ["4", "Kiểm soát hàng hóa qua cửa khẩu", "Chi cục Hải quan khu vực VII", "", "Hằng quý"],
 ]
+WIDTHS = (15, 110, 55, 55, 35)  # mm, on landscape A4
 # as office.py writes a PDF table: merged cells in their first grid cell, the rest empty
 EXPECTED = [
     HEADER,
@@ -175,9 +177,7 @@ EXPECTED = [
 def scanned_table(tmp_path_factory: pytest.TempPathFactory) -> DocumentText:
     needs_ocr()
     folder = tmp_path_factory.mktemp("table")
-    printed = table_pdf(
-        ROWS, folder / "printed.pdf", (15, 110, 55, 55, 35), heading="PHỤ LỤC\nNHIỆM VỤ CỤ THỂ"
-    )
+    printed = table_pdf(ROWS, folder / "printed.pdf", WIDTHS, heading="PHỤ LỤC\nNHIỆM VỤ CỤ THỂ")
     return read_document(scan_pdf(printed, folder / "phu-luc.pdf", dpi=200))
 
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from pipelines.plans.ocr_layout import Word, code_cell, page_content, parse_tsv, visual_lines
-from pipelines.plans.ruling import Grid, Rule
+from pipelines.plans.ocr_layout import (
+    Word,
+    code_cell,
+    page_content,
+    parse_tsv,
+    unstack,
+    visual_lines,
+)
+from pipelines.plans.ruling import Grid, Rule, Slot
 
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\t" + (
     "width\theight\tconf\ttext"
@@ -119,6 +126,20 @@ def test_a_two_column_ruled_letterhead_is_written_column_by_column() -> None:
     assert tables == [[["ỦY BAN Số: 17/KH-UBND", "CỘNG HÒA Cao Bằng,"]]]
 
 
+def test_a_line_across_two_columns_is_cut_at_the_gap() -> None:
+    words = [
+        _w("Nơi", 100, 50, (1, 1, 1)),
+        _w("nhận:", 150, 50, (1, 1, 1)),
+        _w("TM.", 700, 50, (1, 1, 1)),  # 480 px after `nhận:`: 16 line heights
+        _w("ỦY", 750, 50, (1, 1, 1)),
+        _w("-", 100, 90, (1, 1, 2)),
+        _w("Như", 130, 90, (1, 1, 2)),
+        _w("trên;", 190, 90, (1, 1, 2)),
+        _w("KT.", 700, 90, (1, 1, 2)),
+    ]
+    assert page_content(words, [])[0] == ["Nơi nhận:", "TM. ỦY", "- Như trên;", "KT."]
+
+
 def test_page_without_tables_keeps_tesseract_reading_order() -> None:
     # a two-column letterhead read as two blocks: left column first, as Tesseract ordered it
     words = [
@@ -142,3 +163,14 @@ def test_misread_numbers_in_the_code_column_are_restored() -> None:
     ]
     assert [code_cell(c) for c in ("l.2", "1l", "2.|", "12")] == ["1.2", "11", "2.1", "12"]
     assert [code_cell(c) for c in ("STT", "", "Ví dụ", "1a")] == ["STT", "", "Ví dụ", "1a"]
+
+
+def test_words_of_a_stacked_image_go_back_to_their_place() -> None:
+    slots = [Slot(0, 1000, 0, 0), Slot(1050, 1090, 170, -740)]  # a cell from (200, 310)
+    words = [
+        _w("KẾ", 400, 100, (1, 1, 1)),
+        _w("STT", 30, 1055, (2, 1, 1)),
+        _w("·", 30, 1020, (2, 1, 1), height=8),  # in the gap between pieces
+    ]
+    moved = unstack(words, slots)
+    assert [(w.text, w.left, w.top) for w in moved] == [("KẾ", 400, 100), ("STT", 200, 315)]

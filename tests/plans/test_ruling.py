@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from pipelines.plans.ruling import erase_rules, find_grids, find_rules
+from pipelines.plans.ruling import Slot, find_grids, find_rules, stack_cells
 
 DPI = 200
 XS = (100, 200, 700, 1000, 1300)  # STT | task | lead | coordinate
@@ -75,10 +75,17 @@ def test_lone_lines_and_boxes_without_columns_are_not_tables() -> None:
     assert find_grids(*find_rules(page, DPI), DPI) == []
 
 
-def test_erased_rules_leave_the_glyphs() -> None:
+def test_cells_are_stacked_under_the_blanked_page() -> None:
     page = _page()
     grids = find_grids(*find_rules(page, DPI), DPI)
-    clean = erase_rules(page, grids)
-    assert find_rules(clean, DPI) == ([], [])
-    assert clean.getpixel((125, 250)) == 0  # a letter inside a cell is still there
-    assert clean.getpixel((100, 130)) == 255 and clean.getpixel((400, 100)) == 255
+    stacked, slots = stack_cells(page, grids, DPI)
+    assert slots[0] == Slot(0, page.height, 0, 0)
+    assert stacked.getpixel((400, 100)) == 255  # the table is blanked on the page
+    assert stacked.getpixel((125, 250)) == 255
+    # the cells holding ink, in reading order: row 2's four (the dash is in its task cell)
+    assert len(slots) == 1 + 4
+    assert slots[2].bottom - slots[2].top == 293 - 240 + 1
+    glyph = slots[1]  # row 2, STT cell: the glyph at x=120..132, y=240..262 on the page
+    assert (glyph.bottom - glyph.top, glyph.dy + glyph.top) == (23, 240)
+    assert stacked.getpixel((120 - glyph.dx, 250 - glyph.dy)) == 0
+    assert find_grids(*find_rules(stacked, DPI), DPI) == []  # no rule came along
