@@ -28,6 +28,7 @@ from pipelines.plans.ruling import find_grids, find_rules, stack_cells
 DPI = 300
 PSM = 6  # one block of text: 3 (automatic) and 4 (one column) drop a table's lone digits
 LANGUAGE = "vie"
+THREADS = 1  # Tesseract's own threads, per page: two made a page slower on two cores
 PAGE_TIMEOUT_SECONDS = 300
 PACKAGES = "tesseract-ocr tesseract-ocr-vie poppler-utils"
 
@@ -94,7 +95,7 @@ def ocr_page(pdf: Path, number: int, tmp: Path, label: str) -> tuple[list[str], 
     tsv = _run(
         [*read, "--dpi", str(DPI), "tsv"],
         f"{label}: OCR failed on page {number}",
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its threads only slow it down
+        env={**os.environ, "OMP_THREAD_LIMIT": str(THREADS)},
     )
     words = parse_tsv(tsv)
     return page_content(unstack(words, slots) if slots else words, grids)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.fingerprint import module_closure
 from pipelines.plans import ocr
 from pipelines.plans.assemble import ParsedPlan, parse_plan
 from pipelines.plans.documents import DocumentText, read_document
@@ -81,6 +82,15 @@ def test_ocr_text_is_cached_by_content(tmp_path: Path, monkeypatch: pytest.Monke
     assert calls == ["scan.pdf"]  # read once; the second load found the text by its hash
     assert first.ocr and again.ocr
     assert again.text == first.text == "KẾ HOẠCH\nĐấu tranh chống buôn lậu"
+
+
+def test_texts_are_keyed_by_the_reading_code_only() -> None:
+    # a change to the task parsers must not send every scan through OCR again
+    modules, _ = module_closure(["pipelines.plans.documents"])
+    assert {"pipelines.plans.office", "pipelines.plans.ocr", "pipelines.plans.ruling"} <= set(
+        modules
+    )
+    assert not {"pipelines.plans.assemble", "pipelines.plans.metadata"} & set(modules)
 
 
 # ------------------------------------------------------------------ a scanned plan, OCR'd
