@@ -50,6 +50,15 @@ def _w(text: str, left: int, top: int, line: tuple[int, int, int], height: int =
     return Word(text, left, top, left + 12 * len(text), top + height, line)
 
 
+def _words(text: str, left: int, top: int, line: tuple[int, int, int]) -> list[Word]:
+    """The words of `text` set from `left`, one space (10 px) apart."""
+    out = []
+    for word in text.split():
+        out.append(_w(word, left, top, line))
+        left = out[-1].right + 10
+    return out
+
+
 def _grid() -> Grid:
     """Header | group row (title across columns 1–2) | task row: columns at 100/200/700/1000."""
     full = [Rule(y, 100, 1000, 2) for y in (300, 360, 420, 560)]
@@ -60,28 +69,19 @@ def _grid() -> Grid:
 
 def test_page_content_writes_tables_as_tab_separated_rows_in_reading_order() -> None:
     words = [
-        _w("KẾ", 400, 100, (1, 1, 1)),
-        _w("HOẠCH", 450, 100, (1, 1, 1)),
-        _w("Phụ", 100, 200, (2, 1, 1)),  # after a paragraph gap
-        _w("lục", 150, 200, (2, 1, 1)),
-        _w("STT", 110, 310, (3, 1, 1)),
-        _w("Nhiệm", 210, 310, (3, 1, 1)),
-        _w("vụ", 290, 310, (3, 1, 1)),
-        _w("Chủ", 710, 310, (3, 1, 1)),
-        _w("trì", 760, 310, (3, 1, 1)),
-        _w("I", 110, 370, (4, 1, 1)),
+        *_words("KẾ HOẠCH", 400, 100, (1, 1, 1)),
+        *_words("Phụ lục", 100, 200, (2, 1, 1)),  # after a paragraph gap
+        *_words("STT", 110, 310, (3, 1, 1)),
+        *_words("Nhiệm vụ", 210, 310, (3, 1, 1)),
+        *_words("Chủ trì", 710, 310, (3, 1, 1)),
+        *_words("I", 110, 370, (4, 1, 1)),
         _w("TUYÊN", 400, 370, (4, 1, 1)),
         _w("TRUYỀN", 690, 370, (4, 1, 1)),  # centre beyond x=700: still the spanning cell
-        _w("1", 110, 430, (5, 1, 1)),
-        _w("Rà", 210, 430, (5, 1, 1)),
-        _w("soát", 250, 430, (5, 1, 1)),
-        _w("quy", 210, 470, (5, 1, 2)),  # the title wraps
-        _w("định.", 260, 470, (5, 1, 2)),
-        _w("Sở", 710, 470, (5, 2, 1)),
-        _w("Tư", 750, 470, (5, 2, 1)),
-        _w("pháp", 790, 470, (5, 2, 1)),
-        _w("Nơi", 100, 600, (6, 1, 1)),
-        _w("nhận:", 150, 600, (6, 1, 1)),
+        *_words("1", 110, 430, (5, 1, 1)),
+        *_words("Rà soát", 210, 430, (5, 1, 1)),
+        *_words("quy định.", 210, 470, (5, 1, 2)),  # the title wraps
+        *_words("Sở Tư pháp", 710, 470, (5, 2, 1)),
+        *_words("Nơi nhận:", 100, 600, (6, 1, 1)),
     ]
     lines, tables = page_content(words, [_grid()])
     assert lines == [
@@ -111,15 +111,11 @@ def test_a_two_column_ruled_letterhead_is_written_column_by_column() -> None:
         5,
     )
     words = [
-        _w("ỦY", 150, 60, (1, 1, 1)),
-        _w("BAN", 200, 60, (1, 1, 1)),
-        _w("CỘNG", 650, 60, (1, 1, 1)),
-        _w("HÒA", 720, 60, (1, 1, 1)),
-        _w("Số:", 150, 120, (1, 1, 2)),
-        _w("17/KH-UBND", 200, 120, (1, 1, 2)),
-        _w("Cao", 650, 120, (1, 1, 2)),
-        _w("Bằng,", 700, 120, (1, 1, 2)),
-        _w("KẾ", 400, 300, (2, 1, 1)),
+        *_words("ỦY BAN", 150, 60, (1, 1, 1)),
+        *_words("CỘNG HÒA", 650, 60, (1, 1, 1)),
+        *_words("Số: 17/KH-UBND", 150, 120, (1, 1, 2)),
+        *_words("Cao Bằng,", 650, 120, (1, 1, 2)),
+        *_words("KẾ", 400, 300, (2, 1, 1)),
     ]
     lines, tables = page_content(words, [grid])
     assert lines == ["ỦY BAN", "Số: 17/KH-UBND", "CỘNG HÒA", "Cao Bằng,", "KẾ"]
@@ -128,14 +124,10 @@ def test_a_two_column_ruled_letterhead_is_written_column_by_column() -> None:
 
 def test_a_line_across_two_columns_is_cut_at_the_gap() -> None:
     words = [
-        _w("Nơi", 100, 50, (1, 1, 1)),
-        _w("nhận:", 150, 50, (1, 1, 1)),
-        _w("TM.", 700, 50, (1, 1, 1)),  # 480 px after `nhận:`: 16 line heights
-        _w("ỦY", 750, 50, (1, 1, 1)),
-        _w("-", 100, 90, (1, 1, 2)),
-        _w("Như", 130, 90, (1, 1, 2)),
-        _w("trên;", 190, 90, (1, 1, 2)),
-        _w("KT.", 700, 90, (1, 1, 2)),
+        *_words("Nơi nhận:", 100, 50, (1, 1, 1)),
+        *_words("TM. ỦY", 700, 50, (1, 1, 1)),  # a gap of 16 line heights after `nhận:`
+        *_words("- Như trên;", 100, 90, (1, 1, 2)),
+        *_words("KT.", 700, 90, (1, 1, 2)),
     ]
     assert page_content(words, [])[0] == ["Nơi nhận:", "TM. ỦY", "- Như trên;", "KT."]
 
