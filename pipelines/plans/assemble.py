@@ -240,7 +240,7 @@ def parse_plan(docs: list[DocumentText]) -> ParsedPlan:
         is_plan = plan_heading(body.text.split("\n")) is not None or meta.title
         what = None if is_plan else "not a plan (no KẾ HOẠCH heading)"
         raise PlanError(f"{names}: {what or _unread_section(text) or 'no tasks found'}")
-    ocr = any(getattr(d, "ocr", False) for d in docs)
+    ocr = any(d.ocr for d in docs)
     if ocr:  # read by OCR: every task to check
         for raw in raw_tasks:
             raw.review_reasons.append(OCR)

@@ -31,6 +31,7 @@ class DocumentText:
     size_bytes: int
     text: str
     tables: list[list[list[str]]] = field(default_factory=list)  # rows of cells, per table
+    ocr: bool = False  # read by OCR from a scan: the text may hold recognition errors
 
 
 def file_format(path: Path) -> str | None:
@@ -50,6 +51,7 @@ def read_document(path: Path, name: str | None = None, data: bytes | None = None
         raise DocumentError(f"{label}: the file is empty")
     digest = hashlib.sha256(data).hexdigest()
     tables: list[list[list[str]]] = []
+    ocr = False
     if fmt in ("txt", "md", "html"):
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise DocumentError(f"{label}: binary content in a text file")
@@ -65,8 +67,8 @@ def read_document(path: Path, name: str | None = None, data: bytes | None = None
     else:
         from pipelines.plans.office import read_pdf
 
-        raw, tables = read_pdf(path, label)
+        raw, tables, ocr = read_pdf(path, label)
     text = normalize_document(raw)
     if not text.strip():
         raise DocumentError(f"{label}: no text could be extracted")
-    return DocumentText(label, fmt, digest, len(data), text, tables)
+    return DocumentText(label, fmt, digest, len(data), text, tables, ocr)

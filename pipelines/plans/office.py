@@ -38,6 +38,9 @@ _Cell = tuple[str, bool]  # (text, printed entirely in bold)
 
 _LAYOUT_MAX_COLUMNS, _LAYOUT_MAX_ROWS = 2, 4
 _PARAGRAPH_GAP = 0.8  # × line height: a wider gap between two text lines is a paragraph break
+# a scanned page may carry a little text (a signature stamp, a portal's footer): a page with
+# less than this many characters is still a scan; a page of a plan holds thousands
+_SCAN_MAX_TEXT = 200
 
 
 def _cell_text(text: str | None) -> str:
@@ -182,7 +185,9 @@ def _docx_layout_lines(table: DocxTable) -> list[str]:
 # ----------------------------------------------------------------------------------- .pdf
 
 
-def read_pdf(path: Path, label: str) -> tuple[str, list[Table]]:
+def read_pdf(path: Path, label: str) -> tuple[str, list[Table], bool]:
+    """Text, tables and whether they were OCR'd: a scan (pages that are images, with no text
+    layer beyond a stamp) is read by Tesseract (`ocr.py`) into the same text and tables."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
@@ -191,11 +196,14 @@ def read_pdf(path: Path, label: str) -> tuple[str, list[Table]]:
     lines: list[str] = []
     tables: list[Table] = []
     has_images = False
+    most_text = 0  # characters of text on the page that has most
     try:
         with pdfplumber.open(str(path)) as pdf:
+            pages = len(pdf.pages)
             for page in pdf.pages:
                 has_images = has_images or bool(page.images)
                 page_lines, page_tables = _pdf_page(page)
+                most_text = max(most_text, sum(len("".join(ln.split())) for ln in page_lines))
                 lines.extend(page_lines)
                 tables.extend(page_tables)
     except DocumentError:
@@ -206,12 +214,11 @@ def read_pdf(path: Path, label: str) -> tuple[str, list[Table]]:
             raise DocumentError(f"{label}: the .pdf file is password-protected") from exc
         reason = str(cause) or type(cause).__name__
         raise DocumentError(f"{label}: not a readable .pdf file ({reason})") from exc
-    if has_images and not any(line.strip() for line in lines):
-        raise DocumentError(
-            f"{label}: no text could be extracted (scanned pages without a text layer; "
-            "run OCR first)"
-        )
-    return "\n".join(lines), tables
+    if has_images and most_text < _SCAN_MAX_TEXT:
+        from pipelines.plans.ocr import ocr_pdf
+
+        return (*ocr_pdf(path, label, pages), True)
+    return "\n".join(lines), tables, False
 
 
 def _pdf_page(page: Page) -> tuple[list[str], list[Table]]:

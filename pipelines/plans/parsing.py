@@ -123,14 +123,22 @@ class ParseCache(PickleCache):
 
 class TextCache(PickleCache):
     """Documents' normalised text (and tables) by `text_key`: an unchanged file is neither
-    extracted (.docx, .pdf) nor normalised again."""
+    extracted (.docx, .pdf), OCR'd (a scan) nor normalised again."""
 
     kinds = (DocumentText,)
 
 
+@functools.cache
+def reader_fingerprint() -> str:
+    """Digest of the code that turns a file into its text (`documents` and the readers it
+    calls, OCR included): a change elsewhere in the parser keeps the texts, so scans are not
+    OCR'd again (seconds a page) after every parser change."""
+    return inputs_fingerprint(["pipelines.plans.documents"])
+
+
 def text_key(sha256: str, suffix: str) -> str:
     return hashlib.sha256(
-        f"{parser_fingerprint()}\0{suffix.lower()}\0{sha256}".encode()
+        f"{reader_fingerprint()}\0{suffix.lower()}\0{sha256}".encode()
     ).hexdigest()
 
 

@@ -284,10 +284,12 @@ def test_password_protected_pdf(tmp_path: Path) -> None:
         read_document(path)
 
 
-def test_scanned_pdf_without_a_text_layer(tmp_path: Path) -> None:
+def test_scanned_pdf_without_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = build_scanned_pdf(tmp_path / "scan.pdf")
-    with pytest.raises(DocumentError, match=r"^scan\.pdf: no text could be extracted"):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no pdftoppm (tests/plans/test_ocr)
+    with pytest.raises(DocumentError, match=r"^scan\.pdf: a scanned PDF \(no text layer\)") as e:
         read_document(path)
+    assert "apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils" in str(e.value)
 
 
 def test_label_overrides_the_file_name(tmp_path: Path) -> None:

@@ -91,9 +91,14 @@ def _role_line(line: str) -> bool:
     """A line that opens with a lead or coordinator label (`Chủ trì: …; Phối hợp: …`)."""
     body = re.sub(r"^\s*[-–•+]\s*", "", line)
     starts = label_starts(body)
-    return bool(starts) and starts[0].start() == 0 and label_field(starts[0]["key"]) in (
-        "lead",
-        "coordinate",
+    return (
+        bool(starts)
+        and starts[0].start() == 0
+        and label_field(starts[0]["key"])
+        in (
+            "lead",
+            "coordinate",
+        )
     )
 
 
