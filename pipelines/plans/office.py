@@ -44,7 +44,10 @@ _SCAN_MAX_TEXT = 200
 
 
 def _cell_text(text: str | None) -> str:
-    return squash((text or "").replace("\t", " "))
+    """A cell's text on one line; its line breaks kept as `<br>`: "Sở Công Thương<br>Sở Y tế"
+    lists two agencies, where a wrapped name joins again (`agencies.split_agency_text`)."""
+    lines = [squash(line.replace("\t", " ")) for line in (text or "").split("\n")]
+    return "<br>".join(line for line in lines if line)
 
 
 def _table_lines(table: Table) -> list[str]:
@@ -270,17 +273,70 @@ def _pdf_text(page: Page, top: float, bottom: float) -> list[str]:
 
 
 def _pdf_cells(page: Page, table: PdfTable) -> list[list[_Cell]]:
-    """(text, bold) rows; a cell spanned by a merged one is None in pdfplumber and empty here."""
+    """(text, bold) rows. A cell spanned by a merged one is None in pdfplumber: in a numbered
+    row, under a cell with text, it is merged down (one lead for several tasks) and repeats
+    that text, as a .docx merge does; anywhere else it is empty."""
     chars = page.crop(table.bbox).chars
+    right_edges = [
+        max((box[2] for row in table.rows if (box := row.cells[i]) is not None), default=0.0)
+        for i in range(max((len(row.cells) for row in table.rows), default=0))
+    ]
     out: list[list[_Cell]] = []
+    above: list[_Cell] = []
     for texts, row in zip(table.extract(), table.rows, strict=True):
-        out.append(
-            [
-                (_cell_text(text), _pdf_bold(chars, box))
-                for text, box in zip(texts, row.cells, strict=True)
-            ]
-        )
+        numbered = bool(texts) and bool((texts[0] or "").strip())
+        cells: list[_Cell] = []
+        for i, (text, box) in enumerate(zip(texts, row.cells, strict=True)):
+            left = next((b for b in reversed(row.cells[:i]) if b is not None), None)
+            spanned_from_left = left is not None and left[2] >= right_edges[i] - 1
+            up = above[i] if i < len(above) else None
+            if text is None and numbered and not spanned_from_left and up and up[0]:
+                cells.append(up)  # merged down from the row above
+            else:
+                cells.append((_pdf_cell_text(chars, box, text), _pdf_bold(chars, box)))
+        above = cells
+        out.append(cells)
     return out
+
+
+def _pdf_cell_text(
+    chars: list[dict], box: tuple[float, float, float, float] | None, text: str | None
+) -> str:
+    """A PDF cell's text with its line breaks read from the page: a line that stops short of
+    the cell's right edge by more than the next line's first word was broken on purpose
+    (`<br>`, as a .docx paragraph); one that runs to the edge was wrapped and joins with a space."""
+    lines = [line for line in (text or "").split("\n") if line.strip()]
+    if box is None or len(lines) < 2:
+        return _cell_text(text)
+    ends = _pdf_line_ends(chars, box)
+    if len(ends) != len(lines):
+        return _cell_text(text)
+    out = squash(lines[0])
+    for (right, em), line in zip(ends, lines[1:], strict=False):
+        first_word = line.split()[0]
+        wrapped = box[2] - right < (len(first_word) + 2) * em
+        out += (" " if wrapped else "<br>") + squash(line)
+    return out
+
+
+def _pdf_line_ends(
+    chars: list[dict], box: tuple[float, float, float, float]
+) -> list[tuple[float, float]]:
+    """(right edge, mean character width) of each printed line inside the box, top to bottom."""
+    x0, top, x1, bottom = box
+    rows: dict[int, list[dict]] = {}
+    for c in chars:
+        if (
+            c["text"].strip()
+            and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+            and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+        ):
+            rows.setdefault(round(c["top"] / 3), []).append(c)
+    ends = []
+    for key in sorted(rows):
+        line = rows[key]
+        ends.append((max(c["x1"] for c in line), sum(c["x1"] - c["x0"] for c in line) / len(line)))
+    return ends
 
 
 def _pdf_bold(chars: list[dict], box: tuple[float, float, float, float] | None) -> bool:

@@ -105,7 +105,8 @@ def test_docx_rows_keep_the_grid_and_join_cell_paragraphs(hung_yen_docx: Documen
     assert group_1[1].startswith("<b>Đẩy mạnh công tác hoàn thiện thể chế")
     assert group_1[2:] == ["", "", "", ""]
     row_7_2 = next(r for r in table if r[0] == "7.2")  # a lead cell of two paragraphs
-    assert row_7_2[4] == "- Các Sở, ngành có liên quan - UBND các xã, phường"
+    # a cell's paragraphs: line breaks kept as <br> (agencies split on them, titles join them)
+    assert row_7_2[4] == "- Các Sở, ngành có liên quan<br>- UBND các xã, phường"
     assert _leads(parse_table_rows(table))["7.2"] == [
         "Các Sở, ngành có liên quan",
         "UBND các xã, phường",
@@ -216,7 +217,31 @@ def test_pdf_cell_text_wrapped_over_lines_comes_out_joined(
     assert not any("\n" in cell for cell in cells)
     title_1_1 = next(row[1] for row in hung_yen_pdf.tables[0] if row[0] == "1.1")
     assert len(title_1_1) > 300  # printed over several lines of a 95 mm column
-    assert title_1_1 == seed_tasks[0].title
+    assert title_1_1 == seed_tasks[0].title  # lines that run to the edge were wrapped
+
+
+def test_pdf_cell_keeps_a_line_broken_on_purpose(tmp_path: Path) -> None:
+    """One agency per line in a PDF cell: the short lines were broken by the writer, not wrapped
+    by the column, so the reader keeps the break and the agencies come out as two."""
+    rows = [
+        ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian"],
+        ["1", "Kiểm tra chợ biên giới", "Sở Công Thương", "Sở Y tế\nSở Tài chính", "Quý II/2026"],
+        [
+            "2",
+            "Tuyên truyền",
+            "Sở Văn hóa, Thể thao và Du lịch tỉnh Lạng Sơn",  # wraps in its column
+            "Báo và Phát thanh, Truyền hình tỉnh Lạng Sơn",
+            "Năm 2026",
+        ],
+    ]
+    doc = read_document(build_pdf_plan(tmp_path / "plan.pdf", "KẾ HOẠCH", rows))
+    by_code = {row[0]: row for row in doc.tables[0]}
+    assert by_code["1"][3] == "Sở Y tế<br>Sở Tài chính"
+    assert by_code["2"][2] == "Sở Văn hóa, Thể thao và Du lịch tỉnh Lạng Sơn"
+    tasks = {t.task_code: t for t in parse_task_table(doc.text)}
+    assert [a.text for a in tasks["1"].assignments if a.role == "coordinate"] == [
+        "Sở Y tế\nSở Tài chính"
+    ]
 
 
 def test_pdf_body_metadata_and_reading_order(hung_yen_pdf: DocumentText) -> None:

@@ -27,7 +27,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipelines.plans.deadlines import parse_deadline
 from pipelines.plans.model import NO_DEADLINE, NO_LEAD, RawAssignment, RawTask, Role
+from pipelines.plans.roles import looks_like_agency
 from pipelines.plans.text import fold, join_wrapped, squash
 
 _CODE_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ma", "ma nhiem vu"}
@@ -115,6 +117,12 @@ def _content(cells: list[str], columns: dict[str, int]) -> dict[str, str]:
 
 def _new_row(code: str, cells: list[str], columns: dict[str, int]) -> _Row:
     content = _content(cells, columns)
+    if "title" not in content:  # the row's own grid differs (a table continued on a page)
+        used = set(content.values())
+        spare = [c for i, c in enumerate(cells) if i != columns["code"] and c not in used]
+        longest = max(spare, key=lambda c: len(_plain(c)), default="")
+        if len(_plain(longest)) > 20:
+            content["title"] = longest
     title_raw = content.get("title", "")
     only_title = set(content) <= {"title"}
     bold = _is_bold(_get(cells, columns, "code")) or (only_title and _is_bold(title_raw))
@@ -137,8 +145,13 @@ def _continue(row: _Row, cells: list[str], columns: dict[str, int]) -> None:
         row.cells.setdefault(column, []).append(raw)
 
 
+_GROUP_CELL = re.compile(r"^([IVX]{1,5})[.:]?\s+(\S.*)$")  # "I. TUYÊN TRUYỀN" in one cell
+
+
 def _collect(rows: list[list[str]]) -> list[_Row]:
-    columns: dict[str, int] | None = None
+    found = [header for cells in rows if (header := _column_map(cells))]
+    columns: dict[str, int] | None = None if found else _infer_columns(rows)
+    inferred = columns is not None
     out: list[_Row] = []
     for cells in rows:
         header = _column_map(cells)
@@ -148,11 +161,55 @@ def _collect(rows: list[list[str]]) -> list[_Row]:
         if columns is None or not any(_plain(c) for c in cells):
             continue
         code = _plain(_get(cells, columns, "code")).rstrip(".")
-        if code:
+        group = _GROUP_CELL.match(code)
+        if group:  # a group row whose number and title share the first cell
+            out.append(_Row(group[1], "group", group_title=[group[2]]))
+        elif inferred and code and not (code[0].isdigit() or _ROMAN_CODE.match(code)):
+            continue  # a header row that could not be read
+        elif code:
             out.append(_new_row(code, cells, columns))
         elif out:
             _continue(out[-1], cells, columns)
     return out
+
+
+def _infer_columns(rows: list[list[str]]) -> dict[str, int] | None:
+    """Column roles read from the cells, for a table whose header cannot be read (an OCR'd
+    header, unusual wording): the first column numbers the rows, a column of deadlines is the
+    deadline, columns of agency names are the lead then the coordinators, and the column with
+    the longest texts is the task."""
+    data = [r for r in rows if r and re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*\.?", _plain(r[0]))]
+    if len(data) < 3:
+        return None
+    width = max(len(r) for r in data)
+
+    def values(i: int) -> list[str]:
+        return [v for r in data if i < len(r) and (v := _plain(r[i]))]
+
+    filled = [i for i in range(1, width) if len(values(i)) * 2 >= len(data)]
+    columns: dict[str, int] = {"code": 0}
+    for i in filled:
+        cells = values(i)
+        if sum(_reads_as_deadline(v) for v in cells) * 2 > len(cells):
+            columns.setdefault("deadline", i)
+    agencies = [
+        i
+        for i in filled
+        if i not in columns.values()
+        and sum(looks_like_agency(v) for v in values(i)) * 2 > len(values(i))
+    ]
+    for role, i in zip(("lead", "coordinate"), agencies, strict=False):
+        columns[role] = i
+    rest = [i for i in filled if i not in columns.values()]
+    if not rest:
+        return None
+    columns["title"] = max(rest, key=lambda i: sum(map(len, values(i))))
+    return columns if "lead" in columns else None
+
+
+def _reads_as_deadline(text: str) -> bool:
+    deadline = parse_deadline(text)
+    return deadline.kind != "event" or deadline.review_reason is None
 
 
 def _join(pieces: list[str]) -> str:
@@ -163,6 +220,23 @@ def _join(pieces: list[str]) -> str:
         if prev_words and words and prev_words[-1].isalpha() and prev_words[-1] == words[0]:
             texts[i] = " ".join(words[1:])
     return join_wrapped(texts)
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _agency_text(pieces: list[str]) -> str:
+    """An agency cell as lines: a printed line break may separate two agencies, so it is kept
+    and the agency splitter decides whether the line is a new name or a wrapped one."""
+    lines: list[str] = []
+    for piece in pieces:  # a cell continued on the next row or page goes on the same line
+        first, *rest = [line for line in _BREAK.split(piece) if _plain(line)] or [""]
+        if lines and first:
+            lines[-1] = _join([lines[-1], first])
+        elif first:
+            lines.append(_cell_text(first))
+        lines.extend(_cell_text(line) for line in rest)
+    return "\n".join(lines)
 
 
 def _split_agencies(text: str) -> list[str]:
@@ -181,7 +255,7 @@ def _task(row: _Row, group: tuple[str, str] | None) -> RawTask:
     assignments = [
         RawAssignment(text=agency, role=role)
         for role in roles
-        for agency in _split_agencies(text(role))
+        for agency in _split_agencies(_agency_text(row.cells.get(role, [])))
     ]
     task = RawTask(
         task_code=row.code,
