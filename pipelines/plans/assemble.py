@@ -30,7 +30,8 @@ MIN_DUE_YEAR, MAX_DUE_YEAR = 2020, 2035
 
 # Layout families read by a parser of their own, tried in this order before the numbered
 # items (which name their family themselves: numbered_sections, inline_labels, agency_centric,
-# prose). The reading that finds the most tasks wins; ties go to the earlier one.
+# prose). The reading that finds the most tasks with a lead, then the most tasks, wins; ties go
+# to the earlier one.
 SHAPES: tuple[tuple[str, Callable[[str], list[RawTask]]], ...] = (
     ("task_groups", parse_task_groups),
     ("task_table", parse_task_table),  # tables: tab-separated, HTML, .docx, .pdf, Markdown
@@ -161,9 +162,16 @@ def _choose_shape(text: str) -> tuple[str, list[RawTask]]:
     items = parse_numbered_items(text)
     readings = [(name, parse(text)) for name, parse in SHAPES] + [(items.family, items.tasks)]
     for name, tasks in readings:
-        if len(tasks) > len(best):
+        if _reading_score(tasks) > _reading_score(best):
             best_name, best = name, tasks
     return best_name, best
+
+
+def _reading_score(tasks: list[RawTask]) -> tuple[int, int]:
+    """Tasks with a lead first, then tasks: a reading that finds more items but not who leads
+    them (a topic heading taken for an agency) loses to one that reads every lead."""
+    led = sum(any(a.role == "lead" for a in t.assignments) for t in tasks)
+    return led, len(tasks)
 
 
 def _unread_section(text: str) -> str | None:

@@ -13,9 +13,8 @@ import re
 
 from pipelines.plans.localities import NATIONAL, Locality, find_locality, provinces
 from pipelines.plans.model import PlanMeta
-from pipelines.plans.text import fold, name_key
+from pipelines.plans.text import name_key
 
-_ISSUER = re.compile(r"^(?:uy ban nhan dan|ubnd) (tinh|thanh pho|phuong|xa|dac khu) (.+)$")
 _UBND = re.compile(
     r"(?:(?:ủy|uỷ|uy)\s+ban\s+nhân\s+dân|ubnd)\s+(tỉnh|thành\s+phố|phường|xã|đặc\s+khu)\s+", re.I
 )
@@ -23,13 +22,16 @@ _PLACE_WORD = re.compile(r"[^\W\d_][^\W\d_’']*(?:[’'][^\W\d_]+)*|\d{1,2}|[-�
 _HINT_CHARS = 20_000  # the letterhead, the opening and the first sections
 
 
-def _province_hints(meta: PlanMeta, text: str) -> list[str]:
-    """Codes of the provinces the plan names, most telling first."""
-    hints: list[str] = []
-    if meta.implements_locality:
-        found = find_locality(meta.implements_locality, level="province")
-        if found:
-            hints.append(found.code)
+def _implemented_province(meta: PlanMeta) -> str | None:
+    """Code of the province whose plan this one implements, the most telling hint."""
+    if not meta.implements_locality:
+        return None
+    found = find_locality(meta.implements_locality, level="province")
+    return found.code if found else None
+
+
+def _named_provinces(text: str) -> list[str]:
+    """Codes of the provinces the text names ("tỉnh X", "thành phố X"), in the order printed."""
     flat = f" {name_key(text[:_HINT_CHARS])} "
     named: list[tuple[int, str]] = []
     for p in provinces():
@@ -37,7 +39,7 @@ def _province_hints(meta: PlanMeta, text: str) -> list[str]:
         spots = [at for at in spots if at >= 0]
         if spots:
             named.append((min(spots), p.code))
-    return hints + [code for _, code in sorted(named) if code not in hints]
+    return [code for _, code in sorted(named)]
 
 
 def is_place_word(token: str) -> bool:
@@ -65,24 +67,33 @@ def _issuing_bodies(text: str) -> list[tuple[str, str | None]]:
 
 
 def plan_locality(meta: PlanMeta, text: str) -> Locality | None:
-    """The plan's locality in the catalogue; None when it is not there or stays ambiguous."""
+    """The plan's locality in the catalogue; None when it is not there or stays ambiguous.
+
+    A commune's name is looked up in the province whose plan it implements first, then on its
+    own (unique in the country, diacritics included: "Nam Đông" in Huế is not "Nam Dong" in Lâm
+    Đồng), then in each province the text names."""
     if meta.level == "national":
         return NATIONAL
     level = meta.level if meta.level in ("province", "commune") else None
     names: list[tuple[str, str | None]] = []
-    issuer = _ISSUER.match(fold(meta.issuer or ""))
+    issuer = _UBND.match(meta.issuer or "")
     if issuer:
-        names.append((issuer.group(2), issuer.group(1)))
+        names.append((meta.issuer[issuer.end() :].strip(), issuer.group(1)))  # type: ignore[index]
     if meta.locality:
         names.append((meta.locality, None))
     names += _issuing_bodies(text)  # names the letterhead cannot hold: "Hà Giang 2", "Cư M'gar"
-    hints: list[str] | None = None
+    implemented = _implemented_province(meta)
+    named: list[str] | None = None
     for name, word in names:
+        if implemented:
+            found = find_locality(name, type_word=word, level=level, province=implemented)
+            if found:
+                return found
         found = find_locality(name, type_word=word, level=level)
         if found:
             return found
-        hints = _province_hints(meta, text) if hints is None else hints
-        for code in hints:
+        named = _named_provinces(text) if named is None else named
+        for code in named:
             found = find_locality(name, type_word=word, level=level, province=code)
             if found:
                 return found

@@ -17,6 +17,7 @@ them is `agencies.py`'s job.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -118,6 +119,13 @@ _COLLECTIVE_NOUNS = (
     "ap", "ban", "to", "doan the", "hoi", "luc luong", "chi cuc", "doi", "dia phuong",
     "thanh vien", "to chuc", "huyen", "tinh",
 )  # fmt: skip
+# Heads whose folded form is also a common word ("Sơ kết", "đối với", "phóng viên", "bán"):
+# in accented text the head must be printed as itself.
+_PRINTED_HEADS = {
+    "so": {"sở"}, "bo": {"bộ"}, "cuc": {"cục"}, "doi": {"đội"}, "bao": {"báo"}, "dai": {"đài"},
+    "vien": {"viện"}, "phong": {"phòng"}, "ban": {"ban"}, "hoi": {"hội"}, "doan": {"đoàn"},
+    "tram": {"trạm"}, "don": {"đồn"}, "thue": {"thuế"}, "truong": {"trưởng", "trường"},
+}  # fmt: skip
 # Words that start like an agency head but begin an action or a topic.
 _NOT_HEADS = ("bao dam", "bao ve", "bao cao", "bao ton", "doi voi", "doi moi", "dai dien")
 # Words that end an agency list: the task's verb (folded, at a word boundary).
@@ -169,9 +177,17 @@ def _one_agency(mention: str) -> bool:
         return rest.startswith(tuple(n + " " for n in _COLLECTIVE_NOUNS))
     if folded.startswith(("truong ", "chu tich", "thu truong")):
         return True
-    if folded.startswith(_NOT_HEADS):
+    if folded.startswith(_NOT_HEADS) or _misprinted_head(mention):
         return False
     return (folded + " ").startswith(AGENCY_HEADS)
+
+
+def _misprinted_head(mention: str) -> bool:
+    """True when the first word only folds like a head: "Sơ kết" is not "Sở", "Phong trào" not
+    "Phòng". Text printed without any diacritics (unaccented, or lost) is given the benefit."""
+    first = unicodedata.normalize("NFC", mention.split()[0]).casefold()
+    printed = _PRINTED_HEADS.get(fold(first))
+    return printed is not None and first not in printed and not mention.isascii()
 
 
 def agency_list_end(text: str) -> int:

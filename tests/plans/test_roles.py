@@ -107,6 +107,12 @@ def test_prose(text: str, leads: list[str], coordinators: list[str]) -> None:
         ("Bảo đảm nguồn lực, ứng dụng công nghệ", False),
         ("Tuyên truyền, phổ biến pháp luật", False),
         ("Báo và Phát thanh, Truyền hình tỉnh", True),
+        # folded, these start like "Sở", "Phòng", "Đội": printed, they are topics
+        ("Sơ kết, đánh giá việc thực hiện Kế hoạch", False),
+        ("Phong trào toàn dân bảo vệ an ninh Tổ quốc", False),
+        ("Đối thoại với doanh nghiệp", False),
+        ("Sở Công Thương", True),
+        ("So Cong Thuong", True),  # printed without diacritics: given the benefit
     ],
 )
 def test_looks_like_agency(text: str, agency: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import polars as pl
 import pytest
 
@@ -50,6 +52,18 @@ def test_every_plan_of_the_set_finds_its_locality(national_plans) -> None:
     assert plans["plan_id"].n_unique() == plans.height
 
 
+def test_every_commune_plan_is_read_in_its_layout_with_its_leads(national_plans) -> None:
+    """Commune plans are the ward seed with extra task groups drawn at random ("Sơ kết, đánh
+    giá việc thực hiện Kế hoạch" among them, which folds like "Sở …"): each one reads as task
+    groups, every task with a lead of the commune or the province."""
+    _, tables = national_plans
+    plans = tables.frames["plans"].filter(pl.col("level") == "commune")
+    assert set(plans["shape"]) == {"task_groups"}
+    tasks = tables.frames["plan_tasks"].join(plans.select("plan_id"), on="plan_id")
+    led = tables.frames["task_assignments"].filter(pl.col("role") == "lead")
+    assert tasks.join(led, on=["plan_id", "task_code"], how="anti").height == 0
+
+
 def test_each_city_has_its_own_police(national_plans) -> None:
     _, tables = national_plans
     ids = set(tables.frames["agencies"]["agency_id"])
@@ -57,3 +71,27 @@ def test_each_city_has_its_own_police(national_plans) -> None:
     assert len(cities) == 6
     assert {f"{code}:cong-an-tinh" for code in cities} <= ids
     assert not any(a.startswith(("thanh-pho:", "unscoped:")) for a in ids)
+
+
+def test_communes_whose_names_differ_only_by_diacritics_keep_apart() -> None:
+    """Communes "Nam Đông" (Huế), "Nam Dong" (Lâm Đồng), "Nam Đồng" (Ninh Bình) fold alike:
+    each commune of the country that shares its folded name with another is placed by its
+    plan's own spelling and the province plan it implements."""
+    import random
+
+    from pipelines.plans.metadata import extract_metadata
+    from pipelines.plans.plan_locality import plan_locality
+    from pipelines.plans.text import name_key
+    from pipelines.samples.plan_texts import commune_document
+
+    land = country()
+    keys = Counter(name_key(c.name) for p in land for c in p.communes)
+    shared = [(c, p) for p in land for c in p.communes if keys[name_key(c.name)] > 1]
+    assert len(shared) > 500  # hundreds of communes share a folded name
+    misplaced = []
+    for commune, province in shared:
+        _, text = commune_document(commune, province, random.Random(commune.code), (0, 0))
+        found = plan_locality(extract_metadata(text), text)
+        if found is None or found.code != commune.code:
+            misplaced.append((commune.name, province.name, found and found.code, commune.code))
+    assert not misplaced, misplaced[:10]
