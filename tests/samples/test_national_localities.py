@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import polars as pl
@@ -9,8 +10,12 @@ import pytest
 
 from pipelines.plans.loader import load_plan_folder
 from pipelines.plans.localities import communes, provinces
+from pipelines.plans.metadata import extract_metadata
+from pipelines.plans.plan_locality import plan_locality
+from pipelines.plans.text import name_key
 from pipelines.samples.localities import country
 from pipelines.samples.national import NationalOptions, write_plans
+from pipelines.samples.plan_texts import commune_document
 
 
 def test_the_whole_country_is_the_catalogue() -> None:
@@ -77,13 +82,6 @@ def test_communes_whose_names_differ_only_by_diacritics_keep_apart() -> None:
     """Communes "Nam Đông" (Huế), "Nam Dong" (Lâm Đồng), "Nam Đồng" (Ninh Bình) fold alike:
     each commune of the country that shares its folded name with another is placed by its
     plan's own spelling and the province plan it implements."""
-    import random
-
-    from pipelines.plans.metadata import extract_metadata
-    from pipelines.plans.plan_locality import plan_locality
-    from pipelines.plans.text import name_key
-    from pipelines.samples.plan_texts import commune_document
-
     land = country()
     keys = Counter(name_key(c.name) for p in land for c in p.communes)
     shared = [(c, p) for p in land for c in p.communes if keys[name_key(c.name)] > 1]
