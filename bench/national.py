@@ -345,14 +345,15 @@ def main() -> None:
     env = os.environ | {"PLAN389_WORKERS": str(args.workers), "PLAN389_AS_OF": args.as_of}
     next_as_of = (date.fromisoformat(args.as_of) + timedelta(days=1)).isoformat()
     data = args.data.resolve()
+    pristine = data.with_name(data.name + "-pristine")
     if args.generate or not (data / "raw" / "reports").exists():
         shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(pristine, ignore_errors=True)  # a copy of the set generated before
         subprocess.run(
             [PYTHON, "-m", "pipelines.cli", "sample-data", "--scale", "national", "--out",
              str(data), "--workers", str(args.workers)],
             check=True, cwd=REPO, env=env,
         )  # fmt: skip
-    pristine = data.with_name(data.name + "-pristine")
     if not pristine.exists():  # the incremental stage edits files: keep the generated set
         shutil.copytree(data / "raw", pristine / "raw")
     shutil.rmtree(data / "raw")
