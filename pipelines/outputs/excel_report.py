@@ -18,12 +18,12 @@ from typing import Any
 
 import polars as pl
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipelines.outputs.cells import set_value
 from pipelines.outputs.report_data import (
     COMPLIANCE_LABELS,
     FIELD_LABELS,
@@ -53,7 +53,6 @@ from pipelines.outputs.report_data import (
 )
 
 PCT, COUNT, DATE, DATETIME = "0.0%", "#,##0", "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 # conditional formats (dxf) take a solid fill's colour from bgColor, cells from fgColor: set both
@@ -81,21 +80,6 @@ class Col:
         if self.key == SEQ:
             return seq
         return self.key(row) if callable(self.key) else row.get(self.key)
-
-
-def set_value(cell: Cell, value: Any) -> Cell:
-    """Write `value` as data: text stays text even when it starts with = + - or @."""
-    if isinstance(value, bool):
-        value = "Có" if value else "Không"
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would corrupt the XML
-        cell.value = text
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-        if text.startswith(FORMULA_PREFIXES):
-            cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
-        return cell
-    cell.value = value
-    return cell
 
 
 def write_plan_report(

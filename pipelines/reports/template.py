@@ -9,24 +9,21 @@ the right of the official ones are for reading only (the reader ignores extra co
 from __future__ import annotations
 
 import difflib
-import io
-import os
 import re
-import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import tostring
 
+from pipelines.outputs.cells import FIXED_TIME, save_workbook, set_value
 from pipelines.plans.agencies import resolve_agency
 from pipelines.plans.loader import load_plan_folder
 from pipelines.plans.tables import PlanTables
@@ -37,7 +34,6 @@ GUIDE_SHEET, LIST_SHEET = "HuongDan", "DanhMuc"
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 DATA_ROWS = 1000  # rows carrying dropdowns and validations
 DATE_FORMAT, COUNT_FORMAT = "DD/MM/YYYY", "#,##0"
-FIXED_TIME = datetime(2026, 1, 1)  # workbook and zip timestamps: same inputs, same bytes
 TASK_TITLE_HELP, DEADLINE_HELP = "Nội dung nhiệm vụ (tham khảo)", "Thời hạn (tham khảo)"
 METRIC_HELP = "Nội dung chỉ tiêu (tham khảo)"
 # Rates derived from the ToGiac and TienDo rows, and targets no rule could name: no count row.
@@ -78,13 +74,6 @@ _UNLOCKED = Protection(locked=False)
 
 class TemplateError(ValueError):
     """A template cannot be made: unknown plan, agency not in the plan, malformed period."""
-
-
-def set_text(cell: Cell, value: str) -> Cell:
-    """Write `value` as a literal string; openpyxl would store "=..." as a formula."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-    cell.data_type = "s"
-    return cell
 
 
 # ---------------------------------------------------------------------------- plan look-ups
@@ -158,7 +147,7 @@ def count_metrics(tables: PlanTables, plan_id: str) -> list[str]:
 
 
 def _header(cell: Cell, text: str, fill: PatternFill) -> None:
-    set_text(cell, text)
+    set_value(cell, text)
     cell.font = Font(bold=True, italic=fill is _HELPER_FILL)
     cell.fill, cell.border = fill, _BORDER
     cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
@@ -218,7 +207,7 @@ def _data_sheet(
     """One official sheet; each row is (first official column value, *helper values)."""
     ws = wb.create_sheet(sheet.name)
     n = len(sheet.columns)
-    title = set_text(ws.cell(TITLE_ROW, 1), sheet.title)
+    title = set_value(ws.cell(TITLE_ROW, 1), sheet.title)
     title.font, title.alignment = Font(bold=True, size=13), Alignment(horizontal="center")
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=n)
     ws.row_dimensions[HEADER_ROW].height = 32
@@ -234,10 +223,10 @@ def _data_sheet(
         _header(ws.cell(HEADER_ROW, j), text, _HELPER_FILL)
         ws.column_dimensions[get_column_letter(j)].width = 60 if j == n + 1 else 30
     for r, (key, *extra) in enumerate(rows, start=FIRST_ROW):
-        cell = set_text(ws.cell(r, 1), key)
+        cell = set_value(ws.cell(r, 1), key)
         cell.protection, cell.number_format = _UNLOCKED, "@"
         for j, value in enumerate(extra, start=n + 1):
-            cell = set_text(ws.cell(r, j), value)
+            cell = set_value(ws.cell(r, j), value)
             cell.fill, cell.alignment, cell.font = _HELPER_FILL, _WRAP, Font(italic=True)
     ws.freeze_panes = ws.cell(FIRST_ROW, 1).coordinate
     ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
@@ -265,28 +254,28 @@ def _list_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(LIST_SHEET)
     ws.sheet_state = "hidden"
     for labels, (col, header) in _lists().items():
-        set_text(ws.cell(1, col), header)
+        set_value(ws.cell(1, col), header)
         for r, label in enumerate(labels, start=2):
-            set_text(ws.cell(r, col), label)
+            set_value(ws.cell(r, col), label)
 
 
 def _info_sheet(wb: Workbook, values: dict[str, str | None]) -> None:
     ws = wb.create_sheet(spec.INFO_SHEET)
     for r, field in enumerate(spec.INFO_FIELDS, start=1):
-        label = set_text(ws.cell(r, 1), field.header)
+        label = set_value(ws.cell(r, 1), field.header)
         label.font, label.border = Font(bold=True), _BORDER
         label.fill = _REQUIRED_FILL if field.required else _HEADER_FILL
         cell = ws.cell(r, 2)
         cell.border = _BORDER
         cell.number_format = DATE_FORMAT if field.kind == "date" else "@"
         if values.get(field.key):
-            set_text(cell, values[field.key] or "")
+            set_value(cell, values[field.key] or "")
         dv = _validation(field.kind, None)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(cell.coordinate)
         if field.help_vi:
-            set_text(ws.cell(r, 3), field.help_vi).font = Font(italic=True, color="808080")
+            set_value(ws.cell(r, 3), field.help_vi).font = Font(italic=True, color="808080")
     for letter, width in zip("ABC", (22, 60, 32), strict=True):
         ws.column_dimensions[letter].width = width
     _finish(ws, protect=False)
@@ -335,7 +324,7 @@ def _guide_sheet(wb: Workbook, agency_name: str, plan_id: str) -> None:
     ws.column_dimensions["A"].width = 120
     for r, line in enumerate(_guide_lines(agency_name, plan_id), start=1):
         heading = line.startswith("# ")
-        cell = set_text(ws.cell(r, 1), line.removeprefix("# "))
+        cell = set_value(ws.cell(r, 1), line.removeprefix("# "))
         cell.font, cell.alignment = Font(bold=heading, size=13 if r == 1 else 11), _WRAP
     _finish(ws, protect=False)
 
@@ -346,22 +335,6 @@ def _guide_sheet(wb: Workbook, agency_name: str, plan_id: str) -> None:
 def _deadline(task: dict) -> str:
     due = task.get("due_date")
     return task.get("deadline_text") or (due.strftime("%d/%m/%Y") if due else "")
-
-
-def _fixed_bytes(wb: Workbook) -> bytes:
-    """Save, then re-zip with fixed timestamps (openpyxl stamps `modified` and zip times)."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    wb.properties.modified = FIXED_TIME
-    out = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = tostring(wb.properties.to_tree())
-            entry = zipfile.ZipInfo(info.filename, FIXED_TIME.timetuple()[:6])
-            zout.writestr(entry, data, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
 
 
 def write_template(
@@ -396,11 +369,7 @@ def write_template(
         helpers, rows = extras.get(sheet.name, ([], []))
         _data_sheet(wb, sheet, refs, helpers, rows)
     _list_sheet(wb)
-    data = _fixed_bytes(wb)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)  # a reader never sees a half-written workbook
+    save_workbook(wb, path)
 
 
 def write_template_for(

@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pipelines.outputs.excel_report import set_value, write_plan_report
+from pipelines.outputs.cells import set_value
+from pipelines.outputs.excel_report import write_plan_report
 from pipelines.outputs.report_data import METRIC_LABELS, ReportError, load_report_data
 from tests.tools import program
 

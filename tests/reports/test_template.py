@@ -10,17 +10,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipelines.outputs.cells import FIXED_TIME, set_value
 from pipelines.plans.loader import load_plan_folder
 from pipelines.plans.tables import PlanTables
 from pipelines.reports import spec
 from pipelines.reports.template import (
     DATA_ROWS,
     DEADLINE_HELP,
-    FIXED_TIME,
     TASK_TITLE_HELP,
     TemplateError,
     agency_tasks,
-    set_text,
     write_template,
     write_template_for,
 )
@@ -232,9 +231,9 @@ def test_formula_text_stays_literal_text(tmp_path: Path) -> None:
     assert df["Mã nhiệm vụ"].to_list() == ["=1+1"]
 
 
-def test_set_text_drops_characters_excel_rejects() -> None:
+def test_set_value_drops_characters_excel_rejects() -> None:
     cell = Workbook().active["A1"]
-    assert set_text(cell, "a\x01b").value == "ab"
+    assert set_value(cell, "a\x01b").value == "ab"
     assert cell.data_type == "s"
 
 
