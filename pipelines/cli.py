@@ -73,16 +73,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pipelines.reports.ingest import PlanContext, ingest_workbook
     from pipelines.reports.privacy import Pseudonymizer
 
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 2
+    if _is_review_workbook(path):
+        return _validate_review(path)
     frames = _plan_tables().frames
     ctx = PlanContext.from_frames(
         frames["plans"], frames["task_assignments"], frames["plan_targets"]
     )
     # A throwaway key: nothing is stored, and informants never appear in the output in clear.
     hasher = Pseudonymizer(secrets.token_bytes(32))
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"{path}: no such file", file=sys.stderr)
-        return 2
     result = ingest_workbook(path, path.name, ctx, hasher)
     if result.error:
         print(f"{path.name}: cannot be used: {result.error}")
@@ -105,6 +107,109 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems = len(result.quarantine)
     print(f"{problems} problem(s)" if problems else "no problems: the file can be sent")
     return 1 if problems else 0
+
+
+def _looks_like_path(text: str) -> bool:
+    return "/" in text or "\\" in text or Path(text).suffix.lower() in (
+        ".txt", ".md", ".html", ".htm", ".docx", ".pdf",
+    )  # fmt: skip
+
+
+def cmd_review_plan(args: argparse.Namespace) -> int:
+    from pipelines.plans.review.export import ExportError, write_review
+    from pipelines.plans.review.layout import REVIEW_SUFFIX, is_review_name
+    from pipelines.settings import DataPaths
+
+    out = Path(args.out)
+    if args.blank == bool(args.targets):
+        print("give a PLAN_ID, the plan's FILE(s), or --blank (only one of them)", file=sys.stderr)
+        return 2
+    one = args.targets[0] if len(args.targets) == 1 else None
+    by_id = one is not None and not Path(one).exists() and not _looks_like_path(one)
+    missing = [f for f in args.targets if not by_id and not Path(f).is_file()]
+    if missing:
+        print(f"{', '.join(missing)}: no such file", file=sys.stderr)
+        return 2
+    paths = DataPaths.from_env()
+    try:
+        plan, content = write_review(
+            out,
+            plan_id=one if by_id else None,
+            files=None if by_id or args.blank else [Path(f) for f in args.targets],
+            plans_dir=paths.raw_plans,
+            cache_dir=paths.cache / "plans",
+        )
+    except ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if plan is None:
+        print(f"{out}: blank plan review workbook (a plan entered by hand)")
+    else:
+        flagged = sum(1 for t in content.tasks if t.get("review_reason"))
+        state = "reviewed" if plan.review_file else "extracted"
+        print(
+            f"{out}: review workbook of {plan.plan_id} ({state}): {len(content.tasks)} tasks, "
+            f"{flagged} to check, {len(content.changes)} change(s) from the extraction"
+        )
+    if not is_review_name(out.name):
+        print(f"to apply it, save it in raw/plans/ with a name ending in {REVIEW_SUFFIX}")
+    return 0
+
+
+def _is_review_workbook(path: Path) -> bool:
+    from pipelines.plans.review.layout import is_review_name
+    from pipelines.plans.review.reading import has_plan_sheet
+
+    return is_review_name(path.name) or (
+        path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") and has_plan_sheet(path)
+    )
+
+
+def _validate_review(path: Path) -> int:
+    """What the next run would do with a plan review workbook; exit 1 if it would be refused."""
+    import polars as pl
+
+    from pipelines.plans.loader import load_plan_folder
+    from pipelines.plans.review.layout import FIELD_LABELS
+    from pipelines.settings import DataPaths
+
+    paths = DataPaths.from_env()
+    tables = load_plan_folder(paths.raw_plans, paths.cache / "plans", extra_review=path)
+    reviews = tables.frames["plan_reviews"].filter(pl.col("file_name") == path.name)
+    if reviews.is_empty():
+        print(f"{path.name}: cannot be used: not read as a plan review workbook")
+        return 1
+    review = reviews.row(0, named=True)
+    if review["status"] == "rejected":
+        print(f"{path.name}: cannot be used: {review['error']}")
+        return 1
+    plan_id = review["plan_id"]
+    if review["status"] == "superseded":
+        print(f"{path.name}: {plan_id}: superseded by {review['superseded_by']} (a later review)")
+    changes = tables.frames["plan_review_changes"].filter(pl.col("review_file") == path.name)
+    tasks = tables.frames["plan_tasks"].filter(
+        (pl.col("plan_id") == plan_id) & pl.col("source").is_in(["reviewed", "entered"])
+    )
+    print(
+        f"{path.name}: plan {plan_id}, reviewed {review['reviewed_at']:%d/%m/%Y} "
+        f"({review['reviewed_at_source']}): {tasks.height} task(s) given, "
+        f"{changes.height} change(s) from the extraction"
+    )
+    if review["is_stale"]:
+        print(f"  the plan's documents changed since the review: {review['changed_documents']}")
+    for change in changes.iter_rows(named=True):
+        where = f"task {change['task_code']}" if change["task_code"] else "plan"
+        print(
+            f"  {where}, {FIELD_LABELS.get(change['field'], change['field'])}: "
+            f"{change['extracted_value']!r} → "
+            f"{change['reviewed_value']!r}"
+        )
+    for task in tasks.filter(pl.col("needs_review")).iter_rows(named=True):
+        print(f"  task {task['task_code']} still to check: {task['review_reason']}")
+    if review["problems"]:
+        print(f"  note: {review['problems']}")
+    print("the review can be saved into raw/plans/ (name ending in .review.xlsx)")
+    return 0
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -197,6 +302,23 @@ def build_parser() -> argparse.ArgumentParser:
     parse_plan.add_argument("--json", action="store_true", help="print one JSON object")
     parse_plan.set_defaults(func=cmd_parse_plan)
 
+    review = sub.add_parser(
+        "review-plan",
+        help="write a plan's review workbook (what was extracted, ready to correct in Excel; "
+        "saved into raw/plans/ as *.review.xlsx, the next run applies it)",
+    )
+    review.add_argument(
+        "targets",
+        nargs="*",
+        metavar="PLAN_ID | FILE",
+        help="a plan id of the data directory (its review in force shown), or the plan's files",
+    )
+    review.add_argument("-o", "--out", required=True, metavar="REVIEW.xlsx")
+    review.add_argument(
+        "--blank", action="store_true", help="an empty workbook, to enter a plan with no document"
+    )
+    review.set_defaults(func=cmd_review_plan)
+
     template = sub.add_parser(
         "template", help="write the blank report workbook for one agency of one plan"
     )
@@ -208,7 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate",
-        help="check a report workbook before sending it: print every problem, exit 1 if any",
+        help="check a report workbook before sending it, or a plan review workbook before "
+        "saving it into raw/plans/: print every problem (and a review's changes), exit 1 if "
+        "it cannot be used",
     )
     validate.add_argument("file", metavar="FILE")
     validate.set_defaults(func=cmd_validate)

@@ -41,7 +41,7 @@ REFUSED_FILES_EXIT_CODE = 3  # published, but some input files could not be used
 INTERRUPTED_EXIT_CODE = 130  # what shells report for a process ended by Ctrl-C
 
 # Checks that fail when an input file is refused: the run still publishes the other files' data.
-REFUSAL_CHECKS = frozenset({"files_readable", "plan_files_parsed"})
+REFUSAL_CHECKS = frozenset({"files_readable", "plan_files_parsed", "reviews_valid"})
 PUBLISH_STEP = "published_marts"
 DOCUMENT_STEPS = {"official_reports": "marts/reports/", "kpi_dashboards": "marts/dashboard/"}
 _AS_OF_SOURCES = {"flag": "--as-of", "env": "PLAN389_AS_OF", "today": "today in Vietnam"}

@@ -137,11 +137,13 @@ def test_daemon_loads_the_code_location_without_venv_on_path(
     assert prepared.returncode == 0, prepared.stdout[-3000:] + prepared.stderr[-3000:]
     assert_parsed()
 
-    daemon = start([str(BIN / "dagster-daemon"), "run"], bare_env)
-
-    # The scheduler records a schedule that is on by default (nightly_purge) the first time it
-    # sees it: only a daemon that loaded the code location knows it exists.
+    # The instance's storage is made before the daemon starts: two processes creating a new
+    # SQLite storage at once can both stamp its schema ("more than one head present").
     with dg.DagsterInstance.from_config(bare_env["DAGSTER_HOME"]) as instance:
+        daemon = start([str(BIN / "dagster-daemon"), "run"], bare_env)
+
+        # The scheduler records a schedule that is on by default (nightly_purge) the first time
+        # it sees it: only a daemon that loaded the code location knows it exists.
 
         def purge_schedule_seen() -> str | None:
             states = instance.all_instigator_state(instigator_type=InstigatorType.SCHEDULE)

@@ -246,6 +246,8 @@ def test_every_mart_is_published(run: Run) -> None:
         "mart_kpi_targets",
         "mart_plan_cascade",
         "mart_plan_documents",
+        "mart_plan_review_changes",
+        "mart_plan_reviews",
         "mart_plan_tasks",
         "mart_plans",
         "mart_quarantine",

@@ -9,6 +9,7 @@ inputs, same bytes) and replaced atomically (a reader never sees half a file).
 from __future__ import annotations
 
 import io
+import math
 import os
 import zipfile
 from datetime import datetime
@@ -17,10 +18,54 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+# The look every workbook shares: header rows, grey reference cells, thin borders, wrapped text.
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HELPER_FILL = PatternFill("solid", fgColor="EDEDED")  # shown for reference, not to be typed in
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
 FIXED_TIME = datetime(2026, 1, 1)  # workbook and zip timestamps: same inputs, same bytes
+
+
+def wrapped_lines(value: Any, width: float) -> int:
+    """Lines a wrapped value takes in a column `width` characters wide (an estimate)."""
+    per_line = max(1.0, (width - 1) * 1.1)  # about 1.15 characters per width unit, printed
+    parts = str(value or "").split("\n")
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in parts)
+
+
+def fit_row_height(ws: Worksheet, row: int) -> None:
+    """Make a row of wrapped text as tall as its tallest cell: Excel and LibreOffice keep the
+    default height on open, and the text would be cut."""
+    lines = max(
+        (
+            wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width or 13)
+            for cell in ws[row]
+            if isinstance(cell.value, str) and cell.alignment.wrap_text
+        ),
+        default=1,
+    )
+    if lines > 1:
+        ws.row_dimensions[row].height = min(409, 15 * lines)  # 409: Excel's tallest row
+
+
+def print_landscape(ws: Worksheet, footer: str) -> None:
+    """A4 landscape, one page wide and as long as needed, the sheet and page number in the
+    footer: how every sheet the product writes prints."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.left.text = footer.replace("&", "&&")
+    ws.oddFooter.right.text = "Trang &P/&N"
 
 
 def set_value(cell: Cell, value: Any) -> Cell:

@@ -7,7 +7,6 @@ Totals are written as values too, so the file holds no formula at all.
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
@@ -23,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.outputs.cells import set_value
+from pipelines.outputs.cells import HEADER_FILL, print_landscape, set_value, wrapped_lines
 from pipelines.outputs.report_data import (
     COMPLIANCE_LABELS,
     FIELD_LABELS,
@@ -53,7 +52,6 @@ from pipelines.outputs.report_data import (
 )
 
 PCT, COUNT, DATE, DATETIME = "0.0%", "#,##0", "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 # conditional formats (dxf) take a solid fill's colour from bgColor, cells from fgColor: set both
 GREEN, RED, AMBER = (
@@ -174,19 +172,12 @@ def _line(
             width = sum(
                 ws.column_dimensions[get_column_letter(k)].width for k in range(j, j + col.span)
             )
-            lines = max(lines, _wrapped_lines(value, width))
+            lines = max(lines, wrapped_lines(value, width))
         if col.span > 1:
             ws.merge_cells(start_row=r, start_column=j, end_row=r, end_column=j + col.span - 1)
         j += col.span
     if lines > 1:  # LibreOffice and Excel keep the default height on open: text would be cut
         ws.row_dimensions[r].height = 15 * lines
-
-
-def _wrapped_lines(value: Any, width: float) -> int:
-    """Lines a wrapped value takes in a column `width` characters wide (an estimate)."""
-    per_line = max(1.0, (width - 1) * 1.1)  # about 1.15 characters per width unit, printed
-    parts = str(value or "").split("\n")
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in parts)
 
 
 def _note(ws: Worksheet, row: int, text: str, bold: bool = False) -> int:
@@ -205,14 +196,7 @@ def _colour(ws: Worksheet, col: int, first: int, count: int, fills: dict[str, Pa
 
 
 def _print_setup(ws: Worksheet, data: ReportData) -> None:
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # one page wide, as long as needed
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.left.text = f"{ws.title} — năm {data.year}".replace("&", "&&")
-    ws.oddFooter.right.text = "Trang &P/&N"
+    print_landscape(ws, f"{ws.title} — năm {data.year}")
     if ws.title != "Bìa":
         ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
 
@@ -243,7 +227,7 @@ def _key_values(ws: Worksheet, top: int, pairs: list[tuple[str, Any]]) -> int:
         cell = set_value(ws.cell(top + i, 2), value)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         cell.number_format = next((f for t, f in formats if isinstance(value, t)), "General")
-        if isinstance(value, str) and (lines := _wrapped_lines(value, 100)) > 1:
+        if isinstance(value, str) and (lines := wrapped_lines(value, 100)) > 1:
             ws.row_dimensions[top + i].height = 15 * lines
     return top + len(pairs) + 1
 

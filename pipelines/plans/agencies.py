@@ -410,6 +410,13 @@ def resolve_agency(
     return _agency(agency_slug, name.strip(), entry.kind, scope, entry.is_group, owner, region)
 
 
+def in_catalogue(mention: str) -> bool:
+    """True when a name matches an entry of the agency catalogue; False when its id would only
+    be made from the name itself ("Tổ công tác ABC")."""
+    key = _key(mention)
+    return key in BARE_CUSTOMS or _match(key) is not None
+
+
 def _agency(
     agency_slug: str,
     name: str,

@@ -61,6 +61,10 @@ class ParsedTask:
     national_group_code: str | None
     national_group_source: str
     review_reasons: list[str]
+    source: str = "extracted"  # extracted / reviewed (a review workbook gave it) / entered
+    stale_review: bool = False  # reviewed on documents that have changed since
+    extraction_reason: str | None = None  # why extraction flagged it, kept after review
+    reviewer_note: str | None = None  # "Ghi chú của người rà soát"
 
     @property
     def needs_review(self) -> bool:
@@ -79,6 +83,11 @@ class ParsedPlan:
     obligations: list[ReportingObligation]
     implements_refs: list[str] = field(default_factory=list)  # "397/NQ-CP", "08/KH-UBND@Thanh Hóa"
     parent_plan_id: str | None = None
+    source: str = "extracted"  # extracted / reviewed / entered (a review workbook, no document)
+    review_file: str | None = None  # the review workbook in force
+    # Extracted tasks the review marked Xóa, with their assignments: shown again, still marked,
+    # when the plan is exported for review, so the deletion stands.
+    deleted_tasks: list[tuple[ParsedTask, list[ParsedAssignment]]] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------- grouping files
@@ -191,7 +200,7 @@ def _unread_section(text: str) -> str | None:
     return None
 
 
-def _checked_deadline(raw: RawTask) -> Deadline:
+def checked_deadline(raw: RawTask) -> Deadline:
     deadline = parse_deadline(raw.deadline_text)
     due = deadline.due_date
     if due is not None and not (MIN_DUE_YEAR <= due.year <= MAX_DUE_YEAR):
@@ -205,12 +214,16 @@ def _checked_deadline(raw: RawTask) -> Deadline:
     return deadline
 
 
-def _assignments(raw: RawTask, meta: PlanMeta, ocr: bool = False) -> list[ParsedAssignment]:
-    """Each agency a task names, once per role; names read by OCR are matched tolerantly."""
+def resolve_assignments(
+    raw: RawTask, meta: PlanMeta, ocr: bool = False, split: bool = True
+) -> list[ParsedAssignment]:
+    """Each agency a task names, once per role; names read by OCR are matched tolerantly.
+    `split=False` takes each assignment's text as one name (a review workbook's cells)."""
     rows: list[ParsedAssignment] = []
     seen: set[tuple[str, str]] = set()
     for assignment in raw.assignments:
-        for mention in split_agency_text(assignment.text) or [assignment.text]:
+        mentions = split_agency_text(assignment.text) if split else []
+        for mention in mentions or [assignment.text]:
             agency = resolve_agency(mention, meta.locality_code, meta.level, tolerant=ocr)
             key = (agency.agency_id, assignment.role)
             if key in seen:  # the same agency named twice in one cell
@@ -224,8 +237,8 @@ def _assignments(raw: RawTask, meta: PlanMeta, ocr: bool = False) -> list[Parsed
     return [r for r in rows if r.role == "lead" or r.agency.agency_id not in leads]
 
 
-def _task(raw: RawTask, seq: int, assignments: list[ParsedAssignment]) -> ParsedTask:
-    deadline = _checked_deadline(raw)
+def make_task(raw: RawTask, seq: int, assignments: list[ParsedAssignment]) -> ParsedTask:
+    deadline = checked_deadline(raw)
     national, source = map_to_national_group(raw.group_title, raw.title)
     reasons = [*raw.review_reasons, deadline.review_reason]
     if not any(a.role == "lead" for a in assignments):
@@ -257,9 +270,9 @@ def parse_plan(docs: list[DocumentText]) -> ParsedPlan:
 
     tasks, assignments = [], []
     for seq, raw in enumerate(raw_tasks, start=1):
-        rows = _assignments(raw, meta, ocr)
+        rows = resolve_assignments(raw, meta, ocr)
         assignments.extend(rows)
-        tasks.append(_task(raw, seq, rows))
+        tasks.append(make_task(raw, seq, rows))
     targets = extract_targets(text, {t.task_code: t.title for t in raw_tasks})
     refs = [
         f"{number}@{meta.implements_locality}" if meta.implements_locality else number

@@ -19,6 +19,7 @@ LEVELS = ["national", "province", "commune"]
 LOCALITY_TYPES = [*PROVINCE_TYPES, *COMMUNE_TYPES, NATIONAL.type]
 DEADLINE_KINDS = ["once", "recurring", "ongoing", "on_request", "event"]
 RECURRENCES = ["weekly", "monthly", "quarterly", "annual"]
+PLAN_SOURCES = ("extracted", "reviewed", "entered")  # where a plan's and a task's values come from
 ROLES = ["lead", "coordinate"]
 AGENCY_KINDS = list(get_args(AgencyKind))
 OBLIGATION_KINDS = ["annual", "semiannual", "quarterly", "monthly", "interim", "final"]
@@ -50,6 +51,8 @@ class PlanSchema(pa.DataFrameModel):
     horizon_year: int = pa.Field(nullable=True, ge=2000, le=2100)
     shape: str
     source_files: str = pa.Field(nullable=True)
+    source: str = pa.Field(isin=list(PLAN_SOURCES))
+    review_file: str = pa.Field(nullable=True)
     is_reference: bool
     needs_review: bool
     review_reason: str = pa.Field(nullable=True)
@@ -82,6 +85,10 @@ class PlanTaskSchema(pa.DataFrameModel):
     lead_count: int = pa.Field(ge=0)
     needs_review: bool
     review_reason: str = pa.Field(nullable=True)
+    source: str = pa.Field(isin=list(PLAN_SOURCES))
+    stale_review: bool
+    extraction_review_reason: str = pa.Field(nullable=True)
+    reviewer_note: str = pa.Field(nullable=True)
 
     class Config:
         strict = True

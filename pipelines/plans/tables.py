@@ -26,6 +26,14 @@ from pipelines.plans.national import (
 from pipelines.plans.parsing import ParseCache, ParseStats, parse_groups
 from pipelines.plans.plan_ids import unique_plan_ids
 from pipelines.plans.plan_locality import locality_review_reason
+from pipelines.plans.review.apply import (
+    ENTERED,
+    REVIEWED,
+    apply_reviews,
+    entered_plan,
+    review_row,
+)
+from pipelines.plans.review.model import PlanReview, ReviewError
 from pipelines.plans.schemas import PLAN_TABLE_SCHEMAS
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
@@ -48,6 +56,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "horizon_year": pl.Int64,
         "shape": pl.String,
         "source_files": pl.String,
+        "source": pl.String,  # extracted / reviewed / entered
+        "review_file": pl.String,
         "is_reference": pl.Boolean,
         "needs_review": pl.Boolean,
         "review_reason": pl.String,
@@ -69,6 +79,10 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "lead_count": pl.Int64,
         "needs_review": pl.Boolean,
         "review_reason": pl.String,
+        "source": pl.String,  # extracted / reviewed / entered
+        "stale_review": pl.Boolean,
+        "extraction_review_reason": pl.String,
+        "reviewer_note": pl.String,
     },
     "task_assignments": {
         "plan_id": pl.String,
@@ -127,8 +141,34 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     },
     "plan_ingestion_errors": {
         "file_name": pl.String,
-        "stage": pl.String,  # read / parse / validate
+        "stage": pl.String,  # read / parse / validate / review
         "reason": pl.String,
+    },
+    "plan_reviews": {
+        "file_name": pl.String,
+        "sha256": pl.String,
+        "plan_id": pl.String,
+        "reviewed_at": pl.Datetime("us"),
+        "reviewed_at_source": pl.String,
+        "status": pl.String,  # applied / superseded / rejected
+        "superseded_by": pl.String,
+        "is_stale": pl.Boolean,
+        "changed_documents": pl.String,
+        "tasks_reviewed": pl.Int64,
+        "tasks_added": pl.Int64,
+        "tasks_deleted": pl.Int64,
+        "changes": pl.Int64,
+        "problems": pl.String,
+        "error": pl.String,
+    },
+    "plan_review_changes": {
+        "plan_id": pl.String,
+        "task_code": pl.String,
+        "field": pl.String,
+        "extracted_value": pl.String,
+        "reviewed_value": pl.String,
+        "review_file": pl.String,
+        "reviewed_at": pl.Datetime("us"),
     },
 }
 
@@ -174,7 +214,9 @@ def _plan_rows(plan: ParsedPlan) -> dict[str, list[dict]]:
                 "parent_plan_id": plan.parent_plan_id,
                 "horizon_year": meta.horizon_year,
                 "shape": plan.shape,
-                "source_files": "; ".join(d.file_name for d, _ in plan.documents),
+                "source_files": "; ".join(d.file_name for d, _ in plan.documents) or None,
+                "source": plan.source,
+                "review_file": plan.review_file,
                 "is_reference": False,
                 "needs_review": review is not None,
                 "review_reason": review,
@@ -198,6 +240,10 @@ def _plan_rows(plan: ParsedPlan) -> dict[str, list[dict]]:
                 "lead_count": leads.get(t.raw.task_code, 0),
                 "needs_review": t.needs_review,
                 "review_reason": "; ".join(t.review_reasons) or None,
+                "source": t.source,
+                "stale_review": t.stale_review,
+                "extraction_review_reason": t.extraction_reason,
+                "reviewer_note": t.reviewer_note,
             }
             for t in plan.tasks
         ],
@@ -310,6 +356,8 @@ def _national_rows() -> tuple[dict, list[dict]]:
         "horizon_year": 2030,
         "shape": "reference",
         "source_files": None,
+        "source": "reference",
+        "review_file": None,
         "is_reference": True,
         "needs_review": False,
         "review_reason": None,
@@ -352,61 +400,115 @@ def _with_unique_ids(outcomes: list[ParsedPlan | PlanError]) -> list[ParsedPlan 
     ]
 
 
+@dataclass
+class ReviewInput:
+    """The review workbooks found beside the plans: read ones, and (file, reason) refused ones."""
+
+    reviews: list[PlanReview] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)  # file name → bytes
+
+
 def build_plan_tables(
     docs: list[DocumentText],
     read_errors: list[tuple[str, str]] | None = None,
     cache: ParseCache | None = None,
     workers: int | None = None,
+    reviews: ReviewInput | None = None,
 ) -> PlanTables:
-    """All plan tables from the readable documents (plus errors met while reading files).
+    """All plan tables from the readable documents (plus errors met while reading files), with
+    the plans' review workbooks applied.
 
     `cache` reuses earlier parses of unchanged files; `workers` caps the parsing processes.
     """
+    reviews = reviews or ReviewInput()
     errors = [{"file_name": f, "stage": "read", "reason": r} for f, r in read_errors or []]
     groups, orphan_errors = group_documents(sorted(docs, key=lambda d: d.file_name))
     errors += [{"file_name": e.split(":")[0], "stage": "parse", "reason": e} for e in orphan_errors]
 
     outcomes, stats = parse_groups(groups, cache, workers)
+    known = {
+        a.agency.agency_id for o in outcomes if isinstance(o, ParsedPlan) for a in o.assignments
+    }
+    review_rows = [_refused_review(name, reason) for name, reason in reviews.refused]
+    errors += [{"file_name": n, "stage": "review", "reason": r} for n, r in reviews.refused]
+    files: list[list[str]] = [[d.file_name for d in group] for group in groups]
+    for review in (r for r in reviews.reviews if r.plan_id is None):
+        try:
+            outcomes.append(entered_plan(review, known))
+            files.append([review.file_name])
+        except ReviewError as exc:
+            errors.append({"file_name": review.file_name, "stage": "review", "reason": str(exc)})
+            review_rows.append(review_row(review, "rejected", error=str(exc)))
     outcomes = _with_unique_ids(outcomes)
     parsed: list[ParsedPlan] = []
     first_file: dict[str, str] = {}
-    placed: dict[str, tuple[str | None, str | None]] = {}
-    for group, plan in zip(groups, outcomes, strict=True):
+    for names, plan in zip(files, outcomes, strict=True):
         if isinstance(plan, PlanError):
-            errors += [
-                {"file_name": d.file_name, "stage": "parse", "reason": str(plan)} for d in group
-            ]
+            errors += [{"file_name": n, "stage": "parse", "reason": str(plan)} for n in names]
             continue
         if plan.plan_id in first_file:
             reason = (
                 f"same plan id {plan.plan_id} as {first_file[plan.plan_id]}; "
                 "remove one of the two versions"
             )
-            errors += [
-                {"file_name": d.file_name, "stage": "parse", "reason": reason} for d in group
-            ]
+            if plan.source == ENTERED:
+                reason += " (to review a plan that has a document, put its id in Mã kế hoạch)"
+            stage = "review" if plan.source == ENTERED else "parse"
+            errors += [{"file_name": n, "stage": stage, "reason": reason} for n in names]
             continue
-        first_file[plan.plan_id] = plan.documents[0][0].file_name
+        first_file[plan.plan_id] = names[0]
         parsed.append(plan)
+        if plan.source == ENTERED:
+            review_rows.append(_entered_row(plan, reviews))
     link_parents(parsed)
+    entered = [p for p in parsed if p.source == ENTERED]
+    for plan in entered:  # a parent that names no plan of the load is dropped, and said
+        if plan.parent_plan_id not in (None, NATIONAL_PLAN_ID, *first_file):
+            row = next(r for r in review_rows if r["file_name"] == plan.review_file)
+            note = f"Kế hoạch cấp trên {plan.parent_plan_id!r} names no loaded plan; left empty"
+            row["problems"] = "; ".join(filter(None, [row["problems"], note]))
+            plan.parent_plan_id = None
+    applied = apply_reviews(
+        [p for p in parsed if p.source != ENTERED],
+        [r for r in reviews.reviews if r.plan_id is not None],
+        known,
+    )
+    errors += applied.errors
+    review_rows += applied.reviews
 
     rows: dict[str, list[dict]] = {name: [] for name in PLAN_TABLE_SCHEMAS}
     loaded: list[ParsedPlan] = []
-    plan_rows = {plan.plan_id: _plan_rows(plan) for plan in parsed}
+    candidates = [*applied.plans, *entered]
+    plan_rows = {plan.plan_id: _plan_rows(plan) for plan in candidates}
     invalid = validate_plans(plan_rows)
-    for plan in parsed:
+    extracted = {p.plan_id: p for p in parsed}
+    kept_changes = applied.changes
+    for plan in candidates:
         problems = invalid.get(plan.plan_id)
+        if problems and plan.source == REVIEWED:  # the extraction stays in force
+            errors += [
+                {"file_name": plan.review_file, "stage": "review", "reason": p} for p in problems
+            ]
+            _reject(review_rows, plan.review_file, problems)
+            kept_changes = [c for c in kept_changes if c["review_file"] != plan.review_file]
+            plan = extracted[plan.plan_id]
+            plan_rows[plan.plan_id] = _plan_rows(plan)
+            problems = validate_plans({plan.plan_id: plan_rows[plan.plan_id]}).get(plan.plan_id)
         if problems:
-            for doc, _ in plan.documents:
-                errors += [
-                    {"file_name": doc.file_name, "stage": "validate", "reason": p} for p in problems
-                ]
+            names = [d.file_name for d, _ in plan.documents] or [plan.review_file]
+            stage = "review" if plan.source == ENTERED else "validate"
+            errors += [
+                {"file_name": n, "stage": stage, "reason": p} for n in names for p in problems
+            ]
+            if plan.source == ENTERED:
+                _reject(review_rows, plan.review_file, problems)
             continue
         loaded.append(plan)
         for name, items in plan_rows[plan.plan_id].items():
             rows[name].extend(items)
-        for doc, role in plan.documents:
-            placed[doc.file_name] = (plan.plan_id, role)
+    placed = {d.file_name: (p.plan_id, role) for p in loaded for d, role in p.documents}
+    reviewed_files = {p.review_file: p.plan_id for p in loaded if p.review_file}
 
     national_plan, national_groups = _national_rows()
     rows["plans"].insert(0, national_plan)
@@ -418,6 +520,10 @@ def build_plan_tables(
         [
             _document_row(d, *placed.get(d.file_name, (None, None)))
             for d in sorted(docs, key=lambda d: d.file_name)
+        ]
+        + [
+            _review_document_row(r, reviews.sizes.get(r.file_name), reviewed_files)
+            for r in sorted(reviews.reviews, key=lambda r: r.file_name)
         ],
     )
     frames["collective_kinds"] = _frame(
@@ -429,4 +535,37 @@ def build_plan_tables(
         ],
     )
     frames["plan_ingestion_errors"] = _frame("plan_ingestion_errors", errors)
+    frames["plan_reviews"] = _frame(
+        "plan_reviews", sorted(review_rows, key=lambda r: r["file_name"])
+    ).with_columns(pl.col("reviewed_at").cast(pl.Datetime("us")))
+    frames["plan_review_changes"] = _frame("plan_review_changes", kept_changes)
     return PlanTables(frames, loaded, stats)
+
+
+def _refused_review(name: str, reason: str) -> dict:
+    row = dict.fromkeys(SCHEMAS["plan_reviews"])
+    return row | {"file_name": name, "status": "rejected", "error": reason, "is_stale": False}
+
+
+def _entered_row(plan: ParsedPlan, reviews: ReviewInput) -> dict:
+    review = next(r for r in reviews.reviews if r.file_name == plan.review_file)
+    return review_row(review, "applied", plan_id=plan.plan_id, tasks_added=len(plan.tasks))
+
+
+def _reject(rows: list[dict], file_name: str | None, problems: list[str]) -> None:
+    for row in rows:
+        if row["file_name"] == file_name:
+            row["status"], row["error"] = "rejected", "; ".join(problems)
+
+
+def _review_document_row(review: PlanReview, size: int | None, applied: dict[str, str]) -> dict:
+    return {
+        "file_name": review.file_name,
+        "file_format": "xlsx",
+        "sha256": review.sha256,
+        "size_bytes": size,
+        "char_count": None,
+        "line_count": None,
+        "plan_id": applied.get(review.file_name),
+        "document_role": "review",
+    }

@@ -17,13 +17,21 @@ from pathlib import Path
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.outputs.cells import FIXED_TIME, save_workbook, set_value
+from pipelines.outputs.cells import (
+    BORDER,
+    FIXED_TIME,
+    HEADER_FILL,
+    HELPER_FILL,
+    WRAP,
+    save_workbook,
+    set_value,
+)
 from pipelines.plans.agencies import resolve_agency
 from pipelines.plans.loader import load_plan_folder
 from pipelines.plans.tables import PlanTables
@@ -63,12 +71,7 @@ KIND_TEXT = {
 }
 WIDTHS = {"text": 28, "date": 15, "int": 14, "money": 20, "choice": 26, "yesno": 14}
 
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
-_HELPER_FILL = PatternFill("solid", fgColor="EDEDED")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
 
 
@@ -148,8 +151,8 @@ def count_metrics(tables: PlanTables, plan_id: str) -> list[str]:
 
 def _header(cell: Cell, text: str, fill: PatternFill) -> None:
     set_value(cell, text)
-    cell.font = Font(bold=True, italic=fill is _HELPER_FILL)
-    cell.fill, cell.border = fill, _BORDER
+    cell.font = Font(bold=True, italic=fill is HELPER_FILL)
+    cell.fill, cell.border = fill, BORDER
     cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 
@@ -212,7 +215,7 @@ def _data_sheet(
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=n)
     ws.row_dimensions[HEADER_ROW].height = 32
     for i, column in enumerate(sheet.columns, start=1):
-        fill = _REQUIRED_FILL if column.required else _HEADER_FILL
+        fill = _REQUIRED_FILL if column.required else HEADER_FILL
         _header(ws.cell(HEADER_ROW, i), column.header, fill)
         _column_style(ws, i, column)
         dv = _validation(column.kind, lists.get(tuple(column.labels)))
@@ -220,14 +223,14 @@ def _data_sheet(
             ws.add_data_validation(dv)
             dv.add(_rows_ref(i))
     for j, text in enumerate(helpers, start=n + 1):
-        _header(ws.cell(HEADER_ROW, j), text, _HELPER_FILL)
+        _header(ws.cell(HEADER_ROW, j), text, HELPER_FILL)
         ws.column_dimensions[get_column_letter(j)].width = 60 if j == n + 1 else 30
     for r, (key, *extra) in enumerate(rows, start=FIRST_ROW):
         cell = set_value(ws.cell(r, 1), key)
         cell.protection, cell.number_format = _UNLOCKED, "@"
         for j, value in enumerate(extra, start=n + 1):
             cell = set_value(ws.cell(r, j), value)
-            cell.fill, cell.alignment, cell.font = _HELPER_FILL, _WRAP, Font(italic=True)
+            cell.fill, cell.alignment, cell.font = HELPER_FILL, WRAP, Font(italic=True)
     ws.freeze_panes = ws.cell(FIRST_ROW, 1).coordinate
     ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
     _finish(ws, protect=True)
@@ -263,10 +266,10 @@ def _info_sheet(wb: Workbook, values: dict[str, str | None]) -> None:
     ws = wb.create_sheet(spec.INFO_SHEET)
     for r, field in enumerate(spec.INFO_FIELDS, start=1):
         label = set_value(ws.cell(r, 1), field.header)
-        label.font, label.border = Font(bold=True), _BORDER
-        label.fill = _REQUIRED_FILL if field.required else _HEADER_FILL
+        label.font, label.border = Font(bold=True), BORDER
+        label.fill = _REQUIRED_FILL if field.required else HEADER_FILL
         cell = ws.cell(r, 2)
-        cell.border = _BORDER
+        cell.border = BORDER
         cell.number_format = DATE_FORMAT if field.kind == "date" else "@"
         if values.get(field.key):
             set_value(cell, values[field.key] or "")
@@ -325,7 +328,7 @@ def _guide_sheet(wb: Workbook, agency_name: str, plan_id: str) -> None:
     for r, line in enumerate(_guide_lines(agency_name, plan_id), start=1):
         heading = line.startswith("# ")
         cell = set_value(ws.cell(r, 1), line.removeprefix("# "))
-        cell.font, cell.alignment = Font(bold=heading, size=13 if r == 1 else 11), _WRAP
+        cell.font, cell.alignment = Font(bold=heading, size=13 if r == 1 else 11), WRAP
     _finish(ws, protect=False)
 
 

@@ -47,7 +47,11 @@ final as (
         national_groups.national_group_title,
         tasks.national_group_source,
         tasks.needs_review,
-        tasks.review_reason
+        tasks.review_reason,
+        tasks.task_source as source,
+        tasks.stale_review,
+        tasks.extraction_review_reason,
+        tasks.reviewer_note
 
     from tasks
     inner join plans on tasks.plan_id = plans.plan_id

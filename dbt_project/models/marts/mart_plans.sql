@@ -65,6 +65,8 @@ final as (
         plans.horizon_year,
         plans.document_shape,
         plans.source_files,
+        plans.plan_source,
+        plans.review_file,
         plans.is_reference,
         plans.needs_review,
         plans.review_reason,

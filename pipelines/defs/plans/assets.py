@@ -25,6 +25,9 @@ DESCRIPTIONS = {
     "plan_documents": "Every file under raw/plans/ with its SHA-256 and the plan it belongs to.",
     "collective_kinds": "Which kinds of agency each collective assignment covers.",
     "plan_ingestion_errors": "Plan files that could not be read, parsed or validated, and why.",
+    "plan_reviews": "Plan review workbooks (*.review.xlsx) under raw/plans/: the plan each names, "
+    "when it was reviewed, whether it applies, is superseded, refused or stale.",
+    "plan_review_changes": "Each value a review in force changes from the current extraction.",
 }
 
 
@@ -34,6 +37,26 @@ CHECK_SPECS = [
         asset=dg.AssetKey(["raw", "plans"]),
         description="ERROR when a plan file could not be read, parsed or validated (the other "
         "plans still load; see mart_ingestion_errors).",
+    ),
+    dg.AssetCheckSpec(
+        "reviews_valid",
+        asset=dg.AssetKey(["raw", "plan_reviews"]),
+        description="ERROR when a review workbook was refused (unknown plan, duplicate task "
+        "codes, a missing sheet, a damaged file): the plan's extraction, or its previous "
+        "review, stays in force.",
+    ),
+    dg.AssetCheckSpec(
+        "reviews_current",
+        asset=dg.AssetKey(["raw", "plan_reviews"]),
+        description="WARN when a plan's documents changed after its review: the review still "
+        "applies by task code; mart_plan_tasks.stale_review marks its rows. Run "
+        "`plan389 review-plan PLAN_ID` to compare and save a new review.",
+    ),
+    dg.AssetCheckSpec(
+        "one_review_per_plan",
+        asset=dg.AssetKey(["raw", "plan_reviews"]),
+        description="WARN when two review workbooks name the same plan: the later Ngày rà soát "
+        "(else file time) applies; both are named.",
     ),
     dg.AssetCheckSpec(
         "tasks_read_with_confidence",
@@ -97,6 +120,7 @@ def plan_tables(
             "errors": dg.MetadataValue.md(markdown_preview(errors)),
         },
     )
+    yield from review_checks(tables.frames["plan_reviews"])
     review = plan_tasks.filter(pl.col("needs_review"))
     yield dg.AssetCheckResult(
         asset_key=dg.AssetKey(["raw", "plan_tasks"]),
@@ -107,6 +131,48 @@ def plan_tables(
             "tasks_needing_review": review.height,
             "tasks": dg.MetadataValue.md(
                 markdown_preview(review.select("plan_id", "task_code", "review_reason"), limit=20)
+            ),
+        },
+    )
+
+
+def review_checks(reviews: pl.DataFrame):
+    """The three checks on the review workbooks of a load."""
+    asset = dg.AssetKey(["raw", "plan_reviews"])
+    refused = reviews.filter(pl.col("status") == "rejected")
+    yield dg.AssetCheckResult(
+        asset_key=asset,
+        check_name="reviews_valid",
+        passed=refused.is_empty(),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "reviews_refused": refused.height,
+            "refused": dg.MetadataValue.md(markdown_preview(refused.select("file_name", "error"))),
+        },
+    )
+    stale = reviews.filter((pl.col("status") == "applied") & pl.col("is_stale"))
+    yield dg.AssetCheckResult(
+        asset_key=asset,
+        check_name="reviews_current",
+        passed=stale.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "stale_reviews": stale.height,
+            "stale": dg.MetadataValue.md(
+                markdown_preview(stale.select("plan_id", "file_name", "changed_documents"))
+            ),
+        },
+    )
+    superseded = reviews.filter(pl.col("status") == "superseded")
+    yield dg.AssetCheckResult(
+        asset_key=asset,
+        check_name="one_review_per_plan",
+        passed=superseded.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "plans_with_two_reviews": superseded["plan_id"].n_unique(),
+            "reviews": dg.MetadataValue.md(
+                markdown_preview(superseded.select("plan_id", "file_name", "superseded_by"))
             ),
         },
     )

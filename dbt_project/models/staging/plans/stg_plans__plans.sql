@@ -27,6 +27,8 @@ renamed as (
         horizon_year,
         shape as document_shape,
         source_files,
+        source as plan_source,
+        review_file,
         is_reference,
         needs_review,
         review_reason

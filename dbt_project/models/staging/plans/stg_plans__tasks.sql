@@ -25,7 +25,11 @@ renamed as (
         national_group_source,
         lead_count,
         needs_review,
-        review_reason
+        review_reason,
+        source as task_source,
+        stale_review,
+        extraction_review_reason,
+        reviewer_note
 
     from source
 

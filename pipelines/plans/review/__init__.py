@@ -1,0 +1,1 @@
+"""Plan reviews: the workbook officials correct extraction in, and how a review applies."""
