@@ -31,8 +31,16 @@ def _as_of_argument(text: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.as_of import resolve_as_of
+    from pipelines.periods import period_cutoff_day
     from pipelines.run import run_all
 
+    try:  # settings refused before anything runs, with the reason
+        resolve_as_of(flag=args.as_of)
+        period_cutoff_day()
+    except ValueError as exc:
+        print(f"plan389: {exc}", file=sys.stderr)
+        return 2
     return run_all(echo=print, as_of=args.as_of)
 
 

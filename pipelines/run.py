@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipelines.as_of import resolve_as_of
+from pipelines.periods import period_cutoff_day
 from pipelines.progress import (
     ProgressDisplay,
     RunProgress,
@@ -64,6 +65,7 @@ def run_all(
     from pipelines.defs.warehouse.project import prepare_manifest
 
     resolved = resolve_as_of(flag=as_of)  # refuses a malformed date before anything runs
+    period_cutoff_day()  # and a malformed PLAN389_PERIOD_CUTOFF_DAY
     prepare_manifest()
     from pipelines.definitions import build_defs  # needs the manifest prepared above
 

@@ -33,6 +33,7 @@ from pipelines.as_of import now_vn
 from pipelines.fingerprint import inputs_fingerprint
 from pipelines.outputs.report_data import (
     INGESTION_ERRORS_MART,
+    TREE_STATUS_MART,
     ingestion_errors_shown,
     read_build_as_of,
     read_mart_file,
@@ -43,7 +44,7 @@ DOCUMENT_CODE = ("pipelines.outputs.excel_report", "pipelines.outputs.dashboard"
 
 DIGESTS = ".digests.json"
 # Columns that move with the as-of date alone (see the module docstring).
-DATED_COLUMNS = ("as_of_date", "days_overdue", "snapshot_date")
+DATED_COLUMNS = ("as_of_date", "days_overdue", "max_days_overdue", "snapshot_date")
 DOCS_PER_JOB = 8
 MIN_JOBS_FOR_WORKERS = 8  # fewer documents (< 57): a worker's start-up costs more than it saves
 
@@ -95,7 +96,26 @@ def plan_digests(marts_dir: Path, plan_years: dict[str, int], marts: tuple[str, 
         by_plan = dict(zip(grouped["plan_id"].to_list(), grouped["_hash"].to_list(), strict=True))
         for plan_id, digest in per_plan.items():
             digest.update(mart.encode() + _row_bytes(by_plan.get(plan_id, [])))
+    _digest_plans_below(marts_dir, per_plan)
     return {plan_id: digest.hexdigest() for plan_id, digest in per_plan.items()}
+
+
+def _digest_plans_below(marts_dir: Path, per_plan: dict[str, hashlib._Hash]) -> None:
+    """A plan's tree view shows the plans below it (mart_plan_tree_status): a commune's report
+    going missing or its task falling overdue rewrites its province's documents too."""
+    path = marts_dir / f"{TREE_STATUS_MART}.parquet"
+    if not path.is_file():
+        return
+    frame = read_mart_file(path)
+    frame = frame.drop([c for c in DATED_COLUMNS if c in frame.columns])
+    hashed = frame.select("plan_id", "parent_plan_id", frame.hash_rows(seed=0).alias("_hash")).sort(
+        "plan_id", "_hash"
+    )
+    for key in ("plan_id", "parent_plan_id"):
+        grouped = hashed.drop_nulls(key).group_by(key, maintain_order=True).agg("_hash")
+        rows = dict(zip(grouped[key].to_list(), grouped["_hash"].to_list(), strict=True))
+        for plan_id, digest in per_plan.items():
+            digest.update(f"{TREE_STATUS_MART}:{key}".encode() + _row_bytes(rows.get(plan_id, [])))
 
 
 def _row_bytes(values: list[int]) -> bytes:

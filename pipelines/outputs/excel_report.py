@@ -23,35 +23,59 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.cells import HEADER_FILL, print_landscape, set_value, wrapped_lines
-from pipelines.outputs.report_data import (
+from pipelines.outputs.presentation import (
+    BEHIND,
     COMPLIANCE_LABELS,
     FIELD_LABELS,
+    INDICATOR_LABELS,
+    KPI_HEADERS,
     MET,
+    NO_CHANGE,
     NO_DATA,
     NOT_MET,
-    STATUS_LABELS,
-    TIP_FLOWS,
-    TIP_STOCKS,
+    ON_TRACK,
+    OWN_ROW,
+    PERIOD_HEADERS,
+    PERIOD_NOTE,
+    RATE_LABELS,
+    SCOPE_LABELS,
+    TIP_LABELS,
+    TREE_HEADERS,
+    TREE_TOTAL,
+    behind_text,
+    compliance_label,
+    count_text,
+    date_text,
+    incomplete_mark,
+    indicator_label,
+    kpi_status,
+    metric_label,
+    missing_periods_note,
+    plan_number_text,
+    previous_label,
+    rows_after_note,
+    target_text,
+    task_status_label,
+    tree_status,
+)
+from pipelines.outputs.report_data import (
+    PeriodSection,
     ReportData,
     cover_facts,
     days_late,
-    kpi_status,
     load_report_data,
-    metric_label,
     plan_name,
     quarantine_counts,
     quarantine_detail,
     rate,
     refused_files,
-    rows_after_note,
-    submission_label,
     summary_facts,
-    target_text,
     tipoff_table,
     tipoff_total,
 )
 
 PCT, COUNT, DATE, DATETIME = "0.0%", "#,##0", "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+CHANGE = '"+"0.0%;"−"0.0%;0.0%'  # a change on last year: signed as format_change signs it
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 # conditional formats (dxf) take a solid fill's colour from bgColor, cells from fgColor: set both
 GREEN, RED, AMBER = (
@@ -94,6 +118,8 @@ def write_report(data: ReportData, out: Path) -> None:
     sheets = {
         "Bìa": _cover,
         "Chỉ tiêu": _kpi_sheet,
+        "Kỳ báo cáo": _period_sheet,
+        "Địa bàn cấp dưới": _tree_sheet,
         "Nhiệm vụ": _task_sheet,
         "Tố giác": _tipoff_sheet,
         "Xử lý vi phạm": _enforcement_sheet,
@@ -119,18 +145,22 @@ def _title(ws: Worksheet, title: str, data: ReportData) -> None:
 
 
 def _table(
-    ws: Worksheet, top: int, cols: Sequence[Col], rows: Iterable[dict], total: dict | None = None
+    ws: Worksheet,
+    top: int,
+    cols: Sequence[Col],
+    rows: Iterable[dict],
+    total: dict | Sequence[dict] | None = None,
 ) -> int:
-    """Header at `top`, one line per row (+ a bold total line); returns the row after a gap."""
+    """Header at `top`, one line per row (+ bold total lines); returns the row after a gap."""
     _widths(ws, cols)
     _line(ws, top, cols, [col.header for col in cols], header=True)
     r = top
     for seq, row in enumerate(rows, start=1):
         r = top + seq
         _line(ws, r, cols, [col.value(row, seq) for col in cols])
-    if total is not None:
+    for line in [total] if isinstance(total, dict) else total or ():
         r += 1
-        _line(ws, r, cols, ["" if col.key == SEQ else col.value(total, 0) for col in cols])
+        _line(ws, r, cols, ["" if col.key == SEQ else col.value(line, 0) for col in cols])
         for j in range(1, sum(col.span for col in cols) + 1):
             ws.cell(r, j).font, ws.cell(r, j).fill = Font(bold=True), TOTAL_FILL
     return r + 2
@@ -164,8 +194,8 @@ def _line(
                 cell.font, cell.fill = Font(bold=True), HEADER_FILL
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             else:
-                centre = "center" if col.key == SEQ else None
-                cell.alignment = Alignment(horizontal=centre, vertical="top", wrap_text=col.wrap)
+                side = "center" if col.key == SEQ else "right" if col.fmt == CHANGE else None
+                cell.alignment = Alignment(horizontal=side, vertical="top", wrap_text=col.wrap)
                 cell.number_format = col.fmt or "General"
             styles[key] = copy(cell._style)
         if col.wrap or header:
@@ -185,6 +215,10 @@ def _note(ws: Worksheet, row: int, text: str, bold: bool = False) -> int:
     return row + 1
 
 
+def _counted(title: str, n: int) -> str:
+    return f"{title} ({count_text(n)})"
+
+
 def _colour(ws: Worksheet, col: int, first: int, count: int, fills: dict[str, PatternFill]) -> None:
     """Fill a status column by its text (a rule, so it stays right if someone edits a cell)."""
     if count:
@@ -193,6 +227,14 @@ def _colour(ws: Worksheet, col: int, first: int, count: int, fills: dict[str, Pa
         for text, fill in fills.items():
             rule = CellIsRule(operator="equal", formula=[f'"{text}"'], fill=fill)
             ws.conditional_formatting.add(ref, rule)
+
+
+def _flag_positive(ws: Worksheet, col: int, first: int, count: int) -> None:
+    """Fill a count column red where it is above 0 (reports missing)."""
+    if count:
+        letter = get_column_letter(col)
+        rule = CellIsRule(operator="greaterThan", formula=["0"], fill=RED)
+        ws.conditional_formatting.add(f"{letter}{first}:{letter}{first + count - 1}", rule)
 
 
 def _print_setup(ws: Worksheet, data: ReportData) -> None:
@@ -232,13 +274,17 @@ def _key_values(ws: Worksheet, top: int, pairs: list[tuple[str, Any]]) -> int:
     return top + len(pairs) + 1
 
 
+def _target(row: dict) -> str:
+    return target_text(row["comparator"], row["threshold"])
+
+
 KPI_COLS = (
-    Col("Chỉ tiêu", 48, lambda r: metric_label(r["metric"]), wrap=True),
-    Col("Mục tiêu", 12, target_text, wrap=True),
-    Col("Kết quả", 11, "actual", PCT),
-    Col("Số đã thực hiện", 16, "numerator", COUNT),
-    Col("Tổng số", 14, "denominator", COUNT),
-    Col("Đánh giá", 18, kpi_status),
+    Col(KPI_HEADERS["metric"], 48, lambda r: metric_label(r["metric"]), wrap=True),
+    Col(KPI_HEADERS["target"], 12, _target, wrap=True),
+    Col(KPI_HEADERS["actual"], 11, "actual", PCT),
+    Col(KPI_HEADERS["numerator"], 16, "numerator", COUNT),
+    Col(KPI_HEADERS["denominator"], 14, "denominator", COUNT),
+    Col(KPI_HEADERS["status"], 18, kpi_status),
 )
 KPI_FILLS = {MET: GREEN, NOT_MET: RED}
 
@@ -260,6 +306,95 @@ def _kpi_sheet(ws: Worksheet, data: ReportData) -> None:
     _colour(ws, 7, row + 1, data.kpis_by_agency.height, KPI_FILLS)
 
 
+def _period_sheet(ws: Worksheet, data: ReportData) -> None:
+    _title(ws, "SỐ LIỆU KỲ BÁO CÁO SO VỚI CÙNG KỲ NĂM TRƯỚC", data)
+    row = HEADER_ROW - 1  # each table's band (whose figures, each period) above its header
+    for section in data.periods:
+        row = _period_table(ws, row, section, data.year)
+    _note(ws, row, PERIOD_NOTE)
+
+
+def _period_table(ws: Worksheet, band: int, section: PeriodSection, year: int) -> int:
+    """One scope's latest month, quarter and year to date, a period per three columns."""
+    scope = SCOPE_LABELS[section.scope]
+    missing = missing_periods_note(section.missing, year)
+    if not section.blocks:
+        return _note(ws, band + 1, f"{scope}: {missing}") + 1
+    cols = [Col("STT", 6, SEQ), Col(PERIOD_HEADERS["indicator"], 40, "label", wrap=True)]
+    for i, _ in enumerate(section.blocks):
+        cols += [
+            Col(PERIOD_HEADERS["value"], 16, f"{i}:value", COUNT),
+            Col(previous_label(year), 16, f"{i}:previous_value", COUNT),
+            Col(PERIOD_HEADERS["change"], 12, lambda r, i=i: _change(r[f"{i}:change"]), CHANGE),
+        ]
+    _widths(ws, cols)
+    titles = [incomplete_mark(b.title, b.is_complete) for b in section.blocks]
+    band_cols = [Col(scope, 0, span=2), *(Col(t, 0, span=3) for t in titles)]
+    _line(ws, band, band_cols, [col.header for col in band_cols], header=True)
+    rows = [
+        {"label": indicator_label(code)}
+        | {
+            f"{i}:{key}": value
+            for i, block in enumerate(section.blocks)
+            for key, value in block.figures.get(code, {}).items()
+        }
+        for code in INDICATOR_LABELS
+    ]
+    row = _table(ws, band + 1, cols, rows)
+    return row + 1 if missing is None else _note(ws, row - 1, missing) + 2
+
+
+def _change(change: float | None) -> float | str:
+    return NO_CHANGE if change is None else change
+
+
+TREE_COLS = (
+    Col("STT", 6, SEQ),
+    Col(TREE_HEADERS["name"], 24, "name", wrap=True),
+    Col(TREE_HEADERS["plan"], 14, lambda r: plan_number_text(r["plan_number"]), wrap=True),
+    *(
+        Col(TREE_HEADERS[key], 10, key, COUNT)
+        for key in ("kpis_met", "kpis_below", "kpis_without_data")
+    ),
+    Col(
+        TREE_HEADERS["lowest_kpi"],
+        30,
+        lambda r: r["lowest_kpi_metric"] and metric_label(r["lowest_kpi_metric"]),
+        wrap=True,
+    ),
+    Col(TREE_HEADERS["lowest_kpi_actual"], 10, "lowest_kpi_actual", PCT),
+    *(
+        Col(TREE_HEADERS[key], 10, key, COUNT)
+        for key in ("reports_due", "reports_received", "reports_missing", "reports_late")
+    ),
+    Col(TREE_HEADERS["tasks_overdue"], 10, "tasks_overdue", COUNT),
+    Col(TREE_HEADERS["status"], 14, tree_status, wrap=True),
+    Col(TREE_HEADERS["reasons"], 36, behind_text, wrap=True),
+)
+TREE_MISSING_COL, TREE_STATUS_COL = 11, 14  # reports missing, status: coloured by rules
+
+
+def _tree_sheet(ws: Worksheet, data: ReportData) -> None:
+    _title(ws, "TÌNH HÌNH THỰC HIỆN KẾ HOẠCH CỦA CÁC ĐỊA BÀN CẤP DƯỚI", data)
+    tree = data.tree
+    if tree is None:
+        _note(ws, HEADER_ROW, "Kế hoạch không có kế hoạch cấp dưới.")
+        return
+    own = tree.own | {"name": OWN_ROW}
+    row = _table(ws, HEADER_ROW, TREE_COLS, tree.below, total=[own, tree.total])
+    lines = len(tree.below) + 2
+    _colour(ws, TREE_STATUS_COL, HEADER_ROW + 1, lines, {BEHIND: AMBER, ON_TRACK: GREEN})
+    _flag_positive(ws, TREE_MISSING_COL, HEADER_ROW + 1, lines)
+    row = _note(ws, row, f"{TREE_TOTAL}: chỉ tiêu (thấp nhất trước)", bold=True)
+    _table(ws, row, (Col("STT", 6, SEQ), *KPI_COLS), tree.kpis.iter_rows(named=True))
+    _colour(ws, 7, row + 1, tree.kpis.height, KPI_FILLS)
+    row += tree.kpis.height + 2
+    row = _note(ws, row, "Chỉ tiêu của từng địa bàn cấp dưới (thấp nhất trước)", bold=True)
+    cols = (Col("STT", 6, SEQ), *KPI_COLS, Col(TREE_HEADERS["name"], 24, "name", wrap=True))
+    _table(ws, row, cols, tree.below_kpis.iter_rows(named=True))
+    _colour(ws, 7, row + 1, tree.below_kpis.height, KPI_FILLS)
+
+
 def _task_sheet(ws: Worksheet, data: ReportData) -> None:
     _title(ws, "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ CHỦ TRÌ", data)
     cols = (
@@ -269,8 +404,7 @@ def _task_sheet(ws: Worksheet, data: ReportData) -> None:
         Col("Đến hạn", 10, "tasks_due", COUNT),
         Col("Hoàn thành", 12, "tasks_completed", COUNT),
         Col("Hoàn thành đúng hạn", 12, "tasks_completed_on_time", COUNT),
-        Col("Tỷ lệ hoàn thành", 12, "completion_rate", PCT),
-        Col("Tỷ lệ đúng hạn", 12, "on_time_rate", PCT),
+        *(Col(label, 12, key, PCT) for key, label in RATE_LABELS.items()),
         Col("Quá hạn", 10, "overdue_count", COUNT),
         Col("Chưa báo cáo", 12, "not_reported_count", COUNT),
     )
@@ -282,7 +416,7 @@ def _task_sheet(ws: Worksheet, data: ReportData) -> None:
         "on_time_rate": rate(total["tasks_completed_on_time"], total["tasks_due"]),
     }
     row = _table(ws, HEADER_ROW, cols, t.iter_rows(named=True), total=total)
-    row = _note(ws, row, f"Nhiệm vụ quá hạn ({data.overdue_tasks.height})", bold=True)
+    row = _note(ws, row, _counted("Nhiệm vụ quá hạn", data.overdue_tasks.height), bold=True)
     cols = (  # lined up with the table above: the task text spans its four count columns
         Col("STT", 6, SEQ),
         Col("Đơn vị chủ trì", 44, "agency_name", wrap=True),
@@ -290,7 +424,7 @@ def _task_sheet(ws: Worksheet, data: ReportData) -> None:
         Col("Nhiệm vụ", 0, "task_title", wrap=True, span=4),
         Col("Thời hạn", 12, "due_date", DATE),
         Col("Số ngày quá hạn", 10, "days_overdue", COUNT),
-        Col("Tình trạng", 12, lambda r: STATUS_LABELS.get(r["status"], "Chưa báo cáo"), wrap=True),
+        Col("Tình trạng", 12, lambda r: task_status_label(r["status"]), wrap=True),
         Col("Sản phẩm (theo Kế hoạch)", 40, "expected_output", wrap=True),
     )
     row = _table(ws, row, cols, data.overdue_tasks.iter_rows(named=True))
@@ -300,13 +434,10 @@ def _task_sheet(ws: Worksheet, data: ReportData) -> None:
 
 def _tipoff_sheet(ws: Worksheet, data: ReportData) -> None:
     _title(ws, "TIẾP NHẬN, GIẢI QUYẾT TỐ GIÁC, TIN BÁO VỀ TỘI PHẠM, KIẾN NGHỊ KHỞI TỐ", data)
-    labels = ("Tổng tiếp nhận", "Thụ lý", "Giải quyết", "Giải quyết trong 20 ngày", "Khởi tố")
-    labels += ("Tồn cuối tháng", "Quá hạn cuối tháng")
-    keys = ("received", *TIP_FLOWS, *TIP_STOCKS)
     cols = (
         Col("Tháng", 16, "month_label"),
         *(Col(f"Tiếp nhận: {label}", 13, code, COUNT) for code, label in FIELD_LABELS.items()),
-        *(Col(label, 12, key, COUNT) for key, label in zip(keys, labels, strict=True)),
+        *(Col(label, 12, key, COUNT) for key, label in TIP_LABELS.items()),
     )
     if data.tipoffs.is_empty():
         _table(ws, HEADER_ROW, cols, [])
@@ -333,6 +464,8 @@ def _enforcement_sheet(ws: Worksheet, data: ReportData) -> None:
         Col("Số vụ vi phạm", 12, "violations", COUNT),
         Col("Số vụ xử lý hành chính", 14, "administrative_cases", COUNT),
         Col("Tiền phạt (đồng)", 20, "fines_vnd", COUNT),
+        Col("Truy thu thuế (đồng)", 18, "tax_arrears_vnd", COUNT),
+        Col("Tiền bán hàng tịch thu (đồng)", 20, "confiscated_sales_vnd", COUNT),
         Col("Trị giá hàng vi phạm (đồng)", 22, "goods_value_vnd", COUNT),
         Col("Số vụ khởi tố", 11, "prosecutions", COUNT),
         Col("Số bị can", 10, "defendants", COUNT),
@@ -359,7 +492,7 @@ def _compliance_sheet(ws: Worksheet, data: ReportData) -> None:
         Col("Ngày nộp gần nhất", 14, "last_submission_date", DATE),
         Col("Số lần nộp", 10, "workbooks_submitted", COUNT),
         Col("Số ngày muộn", 10, days_late, COUNT),
-        Col("Tình trạng", 16, submission_label),
+        Col("Tình trạng", 16, lambda r: compliance_label(r["submission_status"])),
     )
     _table(ws, HEADER_ROW, cols, data.compliance.iter_rows(named=True))
     fills = dict(zip(list(COMPLIANCE_LABELS.values())[:3], (GREEN, AMBER, RED), strict=True))
@@ -406,11 +539,11 @@ def _quality_sheet(ws: Worksheet, data: ReportData) -> None:
     if data.quarantine.is_empty():
         row = _note(ws, row - 1, "Không có dòng số liệu bị loại.") + 1
     detail = quarantine_detail(data.quarantine)
-    title = f"Các dòng bị loại ({detail.height} dòng đầu / {data.quarantine.height})"
-    row = _note(ws, row, title, bold=True)
+    shown, total = count_text(detail.height), count_text(data.quarantine.height)
+    row = _note(ws, row, f"Các dòng bị loại ({shown} dòng đầu / {total})", bold=True)
     row = _table(ws, row, detail_cols, detail.iter_rows(named=True))
     refused = refused_files(data.ingestion_errors)
-    row = _note(ws, row, f"Tệp bị từ chối ({refused.height})", bold=True)
+    row = _note(ws, row, _counted("Tệp bị từ chối", refused.height), bold=True)
     cols = (
         Col("Tệp", 46, "file_name", wrap=True),
         Col("Nguồn", 10, "source_domain"),
@@ -422,10 +555,10 @@ def _quality_sheet(ws: Worksheet, data: ReportData) -> None:
         row = _note(ws, row - 1, "Không có tệp bị từ chối.") + 1
     copies = data.ingestion_errors.filter(~pl.col("is_refused"))
     if copies.height:
-        title = f"Tệp trùng lặp, không bị từ chối: số liệu nạp một lần ({copies.height})"
+        title = _counted("Tệp trùng lặp, không bị từ chối: số liệu nạp một lần", copies.height)
         row = _note(ws, row, title, bold=True)
         row = _table(ws, row, cols, copies.iter_rows(named=True))
-    row = _note(ws, row, f"Số liệu ghi ngày sau ngày chốt {data.as_of:%d/%m/%Y}", bold=True)
+    row = _note(ws, row, f"Số liệu ghi ngày sau ngày chốt {date_text(data.as_of)}", bold=True)
     row = _note(ws, row, rows_after_note(data.rows_after_as_of) or "Không có.")
     if data.rows_after_as_of.height:
         _table(ws, row, ROWS_AFTER_COLS, data.rows_after_as_of.iter_rows(named=True))

@@ -2,7 +2,9 @@
 
 The report never opens `warehouse.duckdb`: loads lock it, and the published release is the
 tested, consistent state analysts see. Each mart is filtered to one plan and one year here, so
-the workbook writer only lays out what it is given.
+the workbook writer only lays out what it is given. The period section and the tree view are
+shaped here too, once for the report and the dashboard alike; the tree view also reads the rows
+of the plans below the plan.
 """
 
 from __future__ import annotations
@@ -18,11 +20,32 @@ from typing import Any
 import polars as pl
 
 from pipelines.as_of import now_vn
-from pipelines.reports.spec import FIELDS, METRIC_LABELS, TASK_STATUSES
+from pipelines.outputs.presentation import (
+    COMPLIANCE_LABELS,
+    FIELD_LABELS,
+    MET,
+    NO_DATA,
+    NO_NUMBER,
+    NOT_MET,
+    count_text,
+    issue_period_text,
+    kpi_status,
+)
+from pipelines.outputs.sections import (
+    PeriodSection,
+    TreeView,
+    children_of,
+    period_sections,
+    tree_view,
+)
 
 ENFORCEMENT_MART = "mart_enforcement_by_field"
 INGESTION_ERRORS_MART = "mart_ingestion_errors"
 ROWS_AFTER_MART = "mart_rows_after_as_of"
+HEADLINE_MART = "mart_headline_indicators"
+# Read whole, for the plans below a plan; batch.plan_digests keys a document by the rows of the
+# plan and of the plans below it (max_days_overdue, which moves every day, left out).
+TREE_STATUS_MART = "mart_plan_tree_status"
 BUILD_MART = "mart_build_info"  # one row: the as-of date the marts were built with
 REQUIRED_MARTS = (
     "mart_plans",
@@ -33,6 +56,7 @@ REQUIRED_MARTS = (
     "mart_tipoffs_monthly",
     "mart_reporting_compliance",
     "mart_quarantine",
+    HEADLINE_MART,
     INGESTION_ERRORS_MART,
     ROWS_AFTER_MART,
     BUILD_MART,
@@ -66,6 +90,8 @@ class ReportData:
     quarantine: pl.DataFrame  # mart_quarantine rows of the year's workbooks
     ingestion_errors: pl.DataFrame  # rejected files of this plan, or of no known plan
     rows_after_as_of: pl.DataFrame  # mart_rows_after_as_of: rows loaded but not counted
+    periods: list[PeriodSection]  # the plan's, then its tree's when plans lie below it
+    tree: TreeView | None  # the plans below it; None when there are none
 
     @property
     def plan_id(self) -> str:
@@ -83,6 +109,7 @@ def load_report_data(
     enforcement = _read_enforcement(Path(marts_dir), plan_id, year)
     _require_data(of_plan, of_year, enforcement, plan_id, year)
     kpis = of_year["mart_kpi_targets"].sort("metric", "agency_name", nulls_last=True)
+    tree = plan_tree(Path(marts_dir), plan_id, year)
     return ReportData(
         plan=plan,
         year=year,
@@ -95,12 +122,16 @@ def load_report_data(
             "is_collective", "agency_name"
         ),
         overdue_tasks=_overdue_tasks(of_year["mart_task_completion"], of_plan["mart_plan_tasks"]),
-        tipoffs=of_year["mart_tipoffs_monthly"].sort("month", "field"),
+        tipoffs=of_year["mart_tipoffs_monthly"]
+        .filter(pl.col("scope") == "plan")  # the plan's agencies; its tree is another view
+        .sort("month", "field"),
         enforcement=enforcement,
         compliance=_compliance(of_year["mart_reporting_compliance"]),
         quarantine=_quarantine(of_plan["mart_quarantine"], year),
         ingestion_errors=of_plan[INGESTION_ERRORS_MART],
         rows_after_as_of=of_plan[ROWS_AFTER_MART].sort("file_name", "sheet"),
+        periods=period_sections(of_year[HEADLINE_MART], year, with_tree=tree is not None),
+        tree=tree,
     )
 
 
@@ -326,41 +357,24 @@ def quarantine_detail(quarantine: pl.DataFrame) -> pl.DataFrame:
     return quarantine.head(QUARANTINE_DETAIL_ROWS)
 
 
+# --- the period section and the tree view ---------------------------------------------------
+
+
+def plan_tree(marts_dir: Path, plan_id: str, year: int) -> TreeView | None:
+    """The plans below `plan_id` and how each is doing in `year`; None when none lies below."""
+    plans = read_mart_file(marts_dir / "mart_plans.parquet")
+    children = children_of(plans, plan_id)
+    if not children:
+        return None
+    status = read_mart_file(marts_dir / f"{TREE_STATUS_MART}.parquet")
+    kpis = read_mart_file(marts_dir / "mart_kpi_targets.parquet")
+    return tree_view(plans, status, kpis, plan_id, children, year)
+
+
 # --- shaping for print -----------------------------------------------------------------------
 
-FIELD_LABELS = {c.code: c.label for c in FIELDS}
-STATUS_LABELS = {c.code: c.label for c in TASK_STATUSES}
-COMPLIANCE_LABELS = {
-    "on_time": "Đúng hạn",
-    "late": "Nộp muộn",
-    "missing": "Chưa báo cáo",
-    "pending": "Chưa đến hạn",
-    "no_deadline": "Không quy định hạn",
-}
-MET, NOT_MET, NO_DATA, NO_TARGET = "Đạt", "Không đạt", "Chưa có số liệu", "Không đặt chỉ tiêu"
 TIP_FLOWS = ("accepted", "resolved", "resolved_within_20_days", "prosecuted")
 TIP_STOCKS = ("pending_at_month_end", "overdue_at_month_end")
-
-
-def kpi_status(row: dict) -> str:
-    """Đạt / Không đạt; no data when the denominator is 0; a rate the plan sets no target for."""
-    if row["actual"] is None:
-        return NO_DATA
-    if row["comparator"] is None or row["met"] is None:
-        return NO_TARGET
-    return MET if row["met"] else NOT_MET
-
-
-def target_text(row: dict) -> str:
-    """`>=` 1.0 → "≥ 100%", `>` 0.9 → "> 90%"."""
-    if row["comparator"] is None or row["threshold"] is None:
-        return NO_TARGET
-    symbol = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
-    return f"{symbol} {row['threshold'] * 100:g}%"
-
-
-def metric_label(metric: str) -> str:
-    return METRIC_LABELS.get(metric, metric)
 
 
 def tipoff_table(tipoffs: pl.DataFrame) -> pl.DataFrame:
@@ -383,10 +397,9 @@ def tipoff_total(table: pl.DataFrame) -> dict:
 def cover_facts(data: ReportData) -> list[tuple[str, Any]]:
     """The cover's label → value lines."""
     p = data.plan
-    month, year = p.get("issue_month"), p.get("issue_year")
-    partial = f"tháng {month:02d}/{year}" if month else f"năm {year}" if year else None
+    partial = issue_period_text(p.get("issue_month"), p.get("issue_year"))
     return [
-        ("Kế hoạch số", p.get("plan_number") or "(không ghi số)"),
+        ("Kế hoạch số", p.get("plan_number") or NO_NUMBER),
         ("Ngày ban hành", p.get("issue_date") or partial),
         ("Cơ quan ban hành", p.get("issuer")),
         ("Trích yếu", p.get("title")),
@@ -403,10 +416,11 @@ def cover_facts(data: ReportData) -> list[tuple[str, Any]]:
 def summary_facts(data: ReportData) -> list[tuple[str, Any]]:
     """The cover's summary: what a reader checks first."""
     kpis = [kpi_status(r) for r in data.kpis.iter_rows(named=True)]
+    shown = (MET, NOT_MET, NO_DATA)
     sent = data.compliance["submission_status"].to_list()
     return [
         ("Số nhiệm vụ của Kế hoạch", data.plan.get("task_count")),
-        ("Chỉ tiêu đạt / không đạt / chưa có số liệu", _counts(kpis, (MET, NOT_MET, NO_DATA))),
+        ("Chỉ tiêu " + " / ".join(s.lower() for s in shown), _counts(kpis, shown)),
         ("Nhiệm vụ quá hạn", data.overdue_tasks.height),
         ("Tố giác, tin báo tiếp nhận trong năm", int(data.tipoffs["received"].sum())),
         (
@@ -428,25 +442,8 @@ def rows_after_count(data: ReportData) -> int:
     return int(data.rows_after_as_of["rows_after_as_of"].sum())
 
 
-def count_text(n: int) -> str:
-    """A count as Vietnamese print has it: 1.234.567."""
-    return f"{n:,}".replace(",", ".")
-
-
-def rows_after_note(rows_after_as_of: pl.DataFrame) -> str | None:
-    """The sentence every document prints when rows were left out for their dates."""
-    if rows_after_as_of.is_empty():
-        return None
-    rows = int(rows_after_as_of["rows_after_as_of"].sum())
-    files = rows_after_as_of["file_name"].n_unique()
-    return (
-        f"{count_text(rows)} dòng số liệu (trong {count_text(files)} tệp) ghi ngày sau ngày chốt "
-        "số liệu: đã nạp nhưng không tính vào các số liệu này."
-    )
-
-
 def _counts(values: list[str], keys: tuple[str, ...]) -> str:
-    return " / ".join(str(values.count(k)) for k in keys)
+    return " / ".join(count_text(values.count(k)) for k in keys)
 
 
 def plan_name(data: ReportData) -> str:
@@ -462,7 +459,3 @@ def days_late(r: dict) -> int | None:
     if r["is_late"] and r["first_submission_date"] and r["due_date"]:
         return (r["first_submission_date"] - r["due_date"]).days
     return None
-
-
-def submission_label(r: dict) -> str:
-    return COMPLIANCE_LABELS.get(r["submission_status"], r["submission_status"])

@@ -23,7 +23,7 @@ from pipelines.reports.privacy import Pseudonymizer
 from pipelines.reports.reader import WorkbookError, read_sheets
 from pipelines.reports.schemas import RULES, SHEET_SCHEMAS, rule_for_check
 from pipelines.reports.sheets import PROBLEM_SCHEMA, SheetRows, find_sheet, read_info, read_tables
-from pipelines.reports.spec import DATA_SHEETS, INFO_FIELDS, INFO_SHEET, SheetSpec
+from pipelines.reports.spec import DATA_SHEETS, INFO_FIELDS, INFO_SHEET, PERIOD_EXAMPLES, SheetSpec
 
 
 @dataclass
@@ -135,7 +135,8 @@ def _info(sheets: dict[str, pl.DataFrame], ctx: PlanContext) -> WorkbookInfo:
     period, _ = parse_period(info.get("period"))
     if period is None:
         raise WorkbookError(
-            f"{INFO_SHEET}: 'Kỳ báo cáo' {info.get('period')!r} is not 2026, 2026-Q3 or 2026-09"
+            f"{INFO_SHEET}: 'Kỳ báo cáo' {info.get('period')!r} is not one of {PERIOD_EXAMPLES} "
+            "(or Tháng 9/2026, Quý III/2026, 6 tháng đầu năm 2026, 9 tháng đầu năm 2026, Năm 2026)"
         )
     report_date, _ = parse_date(info.get("report_date"))
     if report_date is None:

@@ -105,12 +105,21 @@ def parse_yes_no(value: object) -> tuple[str | None, str | None]:
     return None, "invalid_choice"
 
 
+# A reporting period: its code, and the calendar months it covers (first, last), by kind.
+PERIOD_KINDS = ("month", "quarter", "half", "nine_months", "year")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
 def parse_period(value: object) -> tuple[tuple[str, date, date] | None, str | None]:
-    """`2026`, `2026-Q3`, `2026-09` (also `Q3/2026`, `09/2026`, `Năm 2026`) → (code, start, end)."""
+    """A Kỳ báo cáo → ((code, first day, last day) of its calendar months, None), or
+    (None, "invalid_period"). Codes: `2026`, `2026-H1`, `2026-9M`, `2026-Q3`, `2026-09`.
+    Accepted forms, case and diacritics ignored: the codes, `Q3/2026`, `09/2026`, `Năm 2026`,
+    `Tháng 9/2026`, `Quý III/2026`, `6 tháng đầu năm 2026`, `6 tháng cuối năm 2026`,
+    `9 tháng đầu năm 2026`."""
     text = clean(value)
     if text is None:
         return None, None
-    key = fold(text).replace(" ", "").removeprefix("nam")
+    key = fold(text).replace(" ", "")
     try:
         period = _period(key)
     except ValueError:  # year 0, or 9999-Q4 (no day after it): the shape, but no calendar date
@@ -118,22 +127,44 @@ def parse_period(value: object) -> tuple[tuple[str, date, date] | None, str | No
     return (period, None) if period else (None, "invalid_period")
 
 
+def period_kind(code: str) -> str:
+    """The kind of a period code made by `parse_period`."""
+    if "-" not in code:
+        return "year"
+    tail = code.split("-", 1)[1]
+    return {"H": "half", "9": "nine_months", "Q": "quarter"}.get(tail[0], "month")
+
+
+def _months(year: int, first: int, last: int) -> tuple[date, date]:
+    return date(year, first, 1), _month_end(year, last)
+
+
 def _period(key: str) -> tuple[str, date, date] | None:
-    if re.fullmatch(r"\d{4}(\.0)?", key):
-        year = int(key[:4])
-        return str(year), date(year, 1, 1), date(year, 12, 31)
-    if (m := re.fullmatch(r"(\d{4})-?q([1-4])", key)) or (
-        m := re.fullmatch(r"(?:quy)?q?([1-4])/(\d{4})", key)
+    if m := re.fullmatch(r"(?:nam)?(\d{4})(?:\.0)?", key):
+        year = int(m[1])
+        return (str(year), *_months(year, 1, 12))
+    if (m := re.fullmatch(r"(\d{4})-?h([12])", key)) or (
+        m := re.fullmatch(r"6thang(dau|cuoi)nam(\d{4})", key)
     ):
-        year, quarter = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
-        start = date(year, 3 * quarter - 2, 1)
-        return f"{year}-Q{quarter}", start, _month_end(year, 3 * quarter)
+        year, half = (int(m[1]), int(m[2])) if m[1].isdigit() else (int(m[2]), 1 + (m[1] == "cuoi"))
+        return (f"{year}-H{half}", *_months(year, 6 * half - 5, 6 * half))
+    if (m := re.fullmatch(r"(\d{4})-?9m", key)) or (m := re.fullmatch(r"9thangdaunam(\d{4})", key)):
+        year = int(m[1])
+        return (f"{year}-9M", *_months(year, 1, 9))
+    if (m := re.fullmatch(r"(\d{4})-?q([1-4])", key)) or (
+        m := re.fullmatch(r"(?:quy)?q?([1-4]|i{1,3}|iv)/(\d{4})", key)
+    ):
+        if len(m[1]) == 4:
+            year, quarter = int(m[1]), int(m[2])
+        else:
+            year, quarter = int(m[2]), _ROMAN.get(m[1]) or int(m[1])
+        return (f"{year}-Q{quarter}", *_months(year, 3 * quarter - 2, 3 * quarter))
     if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", key)) or (
         m := re.fullmatch(r"(?:thang)?(\d{1,2})/(\d{4})", key)
     ):
         year, month = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
         if 1 <= month <= 12:
-            return f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month)
+            return (f"{year}-{month:02d}", *_months(year, month, month))
     return None
 
 

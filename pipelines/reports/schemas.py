@@ -207,6 +207,8 @@ class EnforcementSchema(_Base):
     violations: int = pa.Field(ge=0)
     administrative_cases: int = pa.Field(nullable=True, ge=0)
     fines_vnd: int = pa.Field(nullable=True, ge=0)
+    tax_arrears_vnd: int = pa.Field(nullable=True, ge=0)
+    confiscated_sales_vnd: int = pa.Field(nullable=True, ge=0)
     goods_value_vnd: int = pa.Field(nullable=True, ge=0)
     prosecutions: int = pa.Field(nullable=True, ge=0)
     defendants: int = pa.Field(nullable=True, ge=0)

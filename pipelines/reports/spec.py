@@ -66,6 +66,7 @@ TIP_TYPES = (
 )
 FIELDS = (
     Choice("smuggling", "Buôn lậu"),
+    Choice("prohibited_goods", "Hàng cấm"),
     Choice("trade_fraud", "Gian lận thương mại"),
     Choice("counterfeit", "Hàng giả"),
     Choice("ip_infringement", "Xâm phạm sở hữu trí tuệ"),
@@ -84,7 +85,13 @@ INFO_SHEET = "ThongTin"
 INFO_FIELDS: tuple[Column, ...] = (
     Column("agency_name", "Đơn vị báo cáo", "text", required=True),
     Column("plan_id", "Mã kế hoạch", "text", required=True),
-    Column("period", "Kỳ báo cáo", "text", required=True, help_vi="2026, 2026-Q3 hoặc 2026-09"),
+    Column(
+        "period",
+        "Kỳ báo cáo",
+        "text",
+        required=True,
+        help_vi="2026-09 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026-9M (9 tháng), 2026 (năm)",
+    ),
     Column("report_date", "Ngày báo cáo", "date", required=True),
     Column("prepared_by", "Người lập", "text"),
 )
@@ -129,6 +136,8 @@ ENFORCEMENT = SheetSpec(
         Column("violations", "Số vụ vi phạm", "int", required=True),
         Column("administrative_cases", "Số vụ xử lý hành chính", "int"),
         Column("fines_vnd", "Tiền phạt (đồng)", "money"),
+        Column("tax_arrears_vnd", "Truy thu thuế (đồng)", "money"),
+        Column("confiscated_sales_vnd", "Tiền bán hàng tịch thu (đồng)", "money"),
         Column("goods_value_vnd", "Trị giá hàng vi phạm (đồng)", "money"),
         Column("prosecutions", "Số vụ khởi tố", "int"),
         Column("defendants", "Số bị can", "int"),
@@ -146,7 +155,8 @@ TARGET_COUNTS = SheetSpec(
 )
 
 DATA_SHEETS: tuple[SheetSpec, ...] = (TASK_PROGRESS, TIPS, ENFORCEMENT, TARGET_COUNTS)
-PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-H[12]|-9M|-(0[1-9]|1[0-2]))?$"  # the codes parse_period makes
+PERIOD_EXAMPLES = "2026, 2026-H1, 2026-9M, 2026-Q3, 2026-09"
 
 # KPI names as officials read them (reports, dashboards); keys are plan_targets metric keys.
 METRIC_LABELS: dict[str, str] = {

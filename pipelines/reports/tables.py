@@ -67,6 +67,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "violations": pl.Int64,
         "administrative_cases": pl.Int64,
         "fines_vnd": pl.Int64,
+        "tax_arrears_vnd": pl.Int64,
+        "confiscated_sales_vnd": pl.Int64,
         "goods_value_vnd": pl.Int64,
         "prosecutions": pl.Int64,
         "defendants": pl.Int64,

@@ -352,8 +352,8 @@ def write_template(
     """Write the official blank workbook for one agency, its lead tasks pre-filled in TienDo."""
     if period and not re.fullmatch(spec.PERIOD_PATTERN, period):
         raise TemplateError(
-            f"Kỳ báo cáo '{period}' không hợp lệ (2026, 2026-Q3 hoặc 2026-09). / "
-            f"Invalid period '{period}' (expected 2026, 2026-Q3 or 2026-09)."
+            f"Kỳ báo cáo '{period}' không hợp lệ ({spec.PERIOD_EXAMPLES}). / "
+            f"Invalid period '{period}' (expected {spec.PERIOD_EXAMPLES})."
         )
     wb = Workbook()
     wb.properties.creator = wb.properties.lastModifiedBy = "plan389"

@@ -212,8 +212,8 @@ def commune_document(
     number, issued = province_plan_ref(province)
     unit, Unit = commune.unit, commune.unit.capitalize()
     pairs = [
-        ("08/KH-UBND ngày 10/01/2026", f"{number} ngày {issued}"),
-        ("08/KH-UBND", number),
+        ("số 08/KH-UBND ngày 10/01/2026", f"số {number} ngày {issued}"),
+        ("số 08/KH-UBND", f"số {number}"),  # not "08/KH-UBND": 108/KH-UBND ends with it
         ("{unit}", unit),
         ("Hàm Rồng", commune.name),
         ("HÀM RỒNG", commune.name.upper()),

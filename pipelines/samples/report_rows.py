@@ -174,11 +174,16 @@ class TipProfile:
 CHANNEL_WEIGHTS = (30, 20, 15, 5, 10, 20)  # CHANNELS order
 TIP_TYPE_WEIGHTS = (45, 45, 10)  # TIP_TYPES order
 ACCEPT_DELAYS = (0, 0, 1, 1, 1, 2, 2, 3, 4, 5, 7)  # days from receipt to thụ lý
-_CHANNELS, _TIP_TYPES, _FIELDS = ([c.label for c in cs] for cs in (CHANNELS, TIP_TYPES, FIELDS))
+_CHANNELS, _TIP_TYPES = ([c.label for c in cs] for cs in (CHANNELS, TIP_TYPES))
+_LABEL = {c.code: c.label for c in FIELDS}
+# The fields of the tips and of the first XuLy rows, in the order their weights are given.
+_FIELDS = [
+    _LABEL[c] for c in ("smuggling", "trade_fraud", "counterfeit", "ip_infringement", "other")
+]
 _OUTCOME = {c.code: c.label for c in OUTCOMES}
 
 
-def _outcome(rng: random.Random, signs: bool) -> str:
+def tip_outcome(rng: random.Random, signs: bool) -> str:
     if signs:  # most tips with criminal signs are prosecuted, not all: the 100% target slips
         code = rng.choices(("prosecuted", "suspended", "transferred"), (86, 8, 6))[0]
     else:
@@ -186,7 +191,16 @@ def _outcome(rng: random.Random, signs: bool) -> str:
     return _OUTCOME[code]
 
 
-def _tip(
+def tip_code(year: int, n: int, unit: str = "") -> str:
+    """A Mã tin: TG-2026-0001, or TG-2026-26734-0001 where registers carry the unit's code."""
+    return f"TG-{year}-{unit}-{n:04d}" if unit else f"TG-{year}-{n:04d}"
+
+
+def tip_field(rng: random.Random, profile: TipProfile) -> str:
+    return _weighted(rng, _FIELDS, profile.field_weights)
+
+
+def tip_row(
     rng: random.Random, profile: TipProfile, code: str, received: date, informants: list[tuple]
 ) -> Row:
     tip_type = _weighted(rng, _TIP_TYPES, TIP_TYPE_WEIGHTS)
@@ -209,17 +223,19 @@ def _tip(
         "received_date": received,
         "channel": channel,
         "tip_type": tip_type,
-        "field": _weighted(rng, _FIELDS, profile.field_weights),
+        "field": tip_field(rng, profile),
         "accepted_date": accepted,
         "resolved_date": resolved,
-        "outcome": _outcome(rng, signs) if resolved else None,
+        "outcome": tip_outcome(rng, signs) if resolved else None,
         "criminal_signs": signs,
         "informant_name": name,
         "informant_phone": phone,
     }
 
 
-def tip_history(rng: random.Random, profile: TipProfile, year: int, horizon: date) -> list[Row]:
+def tip_history(
+    rng: random.Random, profile: TipProfile, year: int, horizon: date, unit: str = ""
+) -> list[Row]:
     """Every tip's life up to `horizon`, carried-over ones first; `snapshot` cuts it at a date.
 
     Carried-over tips were received and accepted in the year before and were open on 1 January:
@@ -233,17 +249,19 @@ def tip_history(rng: random.Random, profile: TipProfile, year: int, horizon: dat
         for _ in range(profile.carried_over)
     )
     for n, received in enumerate(old, start=rng.randint(300, 400)):
-        tip = _tip(rng, profile, f"TG-{year - 1}-{n:04d}", received, informants)
+        tip = tip_row(rng, profile, tip_code(year - 1, n, unit), received, informants)
         tip["accepted_date"] = min(
             received + timedelta(rng.choice(ACCEPT_DELAYS)), date(year - 1, 12, 31)
         )
         resolved = _day_between(rng, start, horizon) if rng.random() < 0.6 else None
         signs = rng.random() < 0.3 if resolved else None
         tip.update(resolved_date=resolved, criminal_signs=signs)
-        tip["outcome"] = _outcome(rng, bool(signs)) if resolved else None
+        tip["outcome"] = tip_outcome(rng, bool(signs)) if resolved else None
         rows.append(tip)
     days = sorted(_day_between(rng, start, horizon) for _ in range(profile.received))
-    rows += [_tip(rng, profile, f"TG-{year}-{n:04d}", d, informants) for n, d in enumerate(days, 1)]
+    rows += [
+        tip_row(rng, profile, tip_code(year, n, unit), d, informants) for n, d in enumerate(days, 1)
+    ]
     return rows
 
 
@@ -347,7 +365,41 @@ def enforcement_rows(rng: random.Random, kind: str, scale: float = 1.0) -> list[
                 "defendants": prosecutions + rng.randint(0, prosecutions),
             }
         )
+    # The columns and field added later come from their own generator, so that the rows drawn
+    # before them, and everything drawn after, stay what they were.
+    extra = random.Random(f"{kind}:{scale}:{[(r['inspections'], r['fines_vnd']) for r in rows]}")
+    for row in rows:
+        row.update(_budget_columns(extra, row))
+    rows.insert(1, _prohibited_goods(extra, rows[0]))
     return rows
+
+
+def _budget_columns(rng: random.Random, row: Row) -> Row:
+    """Truy thu thuế and Tiền bán hàng tịch thu: a share of the fines and of the goods' value."""
+    return {
+        "tax_arrears_vnd": round(row["fines_vnd"] * rng.uniform(0.0, 0.6) / 1000) * 1000,
+        "confiscated_sales_vnd": round(row["goods_value_vnd"] * rng.uniform(0.0, 0.15) / 1000)
+        * 1000,
+    }
+
+
+def _prohibited_goods(rng: random.Random, smuggling: Row) -> Row:
+    """Hàng cấm (drugs aside: fireworks, wildlife, banned chemicals): fewer, larger cases."""
+    inspections = max(1, round(smuggling["inspections"] * rng.uniform(0.1, 0.3)))
+    violations = round(inspections * rng.uniform(0.5, 0.9))
+    prosecutions = round(violations * rng.uniform(0.0, 0.3))
+    administrative = max(0, violations - prosecutions)
+    row = {
+        "field": _LABEL["prohibited_goods"],
+        "inspections": inspections,
+        "violations": violations,
+        "administrative_cases": administrative,
+        "fines_vnd": administrative * rng.randint(10, 120) * 500_000,
+        "goods_value_vnd": violations * rng.randint(20_000, 400_000) * 1_000,
+        "prosecutions": prosecutions,
+        "defendants": prosecutions + rng.randint(0, prosecutions),
+    }
+    return {**row, **_budget_columns(rng, row)}
 
 
 # ---------------------------------------------------------------------------- targets (ChiTieu)

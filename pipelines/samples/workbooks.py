@@ -1,10 +1,11 @@
 """Deterministic sample report workbooks for the bundled plans: realistic, and realistically messy.
 
-`generate_sample_reports` reads the plans, decides who reports what (`demo_submissions`), makes
-the rows (`report_rows`), dirties them the way real submissions are dirty (`layout_sheet`) and
-writes byte-stable .xlsx files. Every random choice comes from a `random.Random` seeded by the
-seed plus what is being made (plan, agency, file), so one workbook does not shift when another is
-added and a larger roster (more provinces, more periods) is a matter of parameters.
+`generate_sample_reports` reads the plans, decides who reports what (`roster.demo_submissions`),
+makes the rows (`report_rows`, and `registers` for tip registers cut from histories over years),
+dirties them the way real submissions are dirty (`layout_sheet`) and writes byte-stable .xlsx
+files. Every random choice comes from a `random.Random` seeded by the seed plus what is being made
+(plan, agency, file), so one workbook does not shift when another is added and a larger roster
+(more provinces, more periods) is a matter of parameters.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import random
 import re
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -21,8 +22,7 @@ from openpyxl import Workbook
 
 from pipelines.parallel import map_in_processes
 from pipelines.plans.loader import load_plan_folder
-from pipelines.plans.localities import NATIONAL, locality
-from pipelines.plans.text import slug
+from pipelines.reports.normalize import parse_period
 from pipelines.reports.spec import (
     ENFORCEMENT,
     INFO_FIELDS,
@@ -32,73 +32,19 @@ from pipelines.reports.spec import (
     TIPS,
     SheetSpec,
 )
+from pipelines.samples import registers
 from pipelines.samples import report_rows as sr
-from pipelines.samples.report_rows import SamplePlan, printed_name, sample_plans
-
-YEAR = 2026
-FIXED_TIME = datetime(YEAR, 1, 1)  # workbook properties and zip entries: same bytes every run
-SHEET_ORDER = (TASK_PROGRESS, TIPS, ENFORCEMENT, TARGET_COUNTS)
-
-# Mess seen in real submissions. Light kinds are spread over files; the others mark one file.
-LIGHT_DIRT: dict[str, set[str] | None] = {  # kind → sheets it can touch (None: any)
-    "dates_as_text": None,  # 20/09/2026, 20-9-2026, 2026-09-20 typed as text
-    "numbers_as_text": {ENFORCEMENT.name, TARGET_COUNTS.name},  # "1.234.567"
-    "choice_variants": {TASK_PROGRESS.name, TIPS.name, ENFORCEMENT.name},  # case, spaces, NFD
-    "yesno_variants": {TIPS.name},  # Có / có / x / Không / blank
-    "title_rows": None,  # letterhead lines above the sheet title
-    "extra_columns": None,  # STT first, "Ghi chú nội bộ" last
-    "blank_rows": None,  # empty rows between data rows
-}
-ONE_FILE_DIRT = {  # kind → the sheet it needs
-    "header_variants": TIPS.name,  # "MÃ TIN", "ngay tiep nhan", NFD, double spaces
-    "negative_count": ENFORCEMENT.name,
-    "violations_gt_inspections": ENFORCEMENT.name,
-    "unknown_task_code": TASK_PROGRESS.name,
-    "task_of_other_agency": TASK_PROGRESS.name,
-}
-DIRT_KINDS = (  # every kind a SampleFile.dirt may name
-    *LIGHT_DIRT,
-    *ONE_FILE_DIRT,
-    "impossible_dates",  # 31/02, accepted before received, resolved after the report date
-    "resubmission",  # a corrected __v2 of an earlier file (which carries impossible_dates)
-    "missing_required_column",  # ToGiac without "Ngày tiếp nhận"
-    "tasks_omitted",  # some of the agency's lead tasks are not in its TienDo
-    "late_report",  # sent in October, after the annual deadline
+from pipelines.samples.report_rows import SamplePlan, sample_plans
+from pipelines.samples.roster import (
+    SHEET_ORDER,
+    YEAR,
+    SampleOptions,
+    Submission,
+    agency_key,
+    demo_submissions,
 )
-STANDING_OFFICES = ("so-cong-thuong", "phong-kinh-te-ha-tang-va-do-thi")  # report the ChiTieu
 
-
-@dataclass(frozen=True)
-class SampleOptions:
-    """Knobs for the roster; the defaults give the small committed demo set."""
-
-    year: int = YEAR
-    other_reporters: dict[str, int] = field(default_factory=lambda: {"province": 2, "commune": 1})
-    light_dirt_rate: float = 0.3
-    late_files: int = 2
-    tips_police: tuple[int, int] = (95, 130)  # tips received by the horizon, province police
-    tips_ward: tuple[int, int] = (35, 50)
-    tips_border: tuple[int, int] = (35, 45)
-
-
-@dataclass(frozen=True)
-class Submission:
-    plan_id: str
-    agency_id: str
-    agency_name: str  # as printed in the workbook
-    kind: str
-    sheets: tuple[str, ...]
-    report_date: date
-    period: str  # 2026, 2026-Q3 or 2026-09
-    tip_profile: sr.TipProfile | None = None
-    dirt: frozenset[str] = frozenset()
-    version: int = 1
-    horizon: date | None = None  # last day of the agency's tip history (its latest report)
-
-    @property
-    def file_name(self) -> str:
-        suffix = f"__v{self.version}" if self.version > 1 else ""
-        return f"{self.plan_id}__{slug(self.agency_name)}__{self.period}{suffix}.xlsx"
+FIXED_TIME = datetime(YEAR, 1, 1)  # workbook properties and zip entries: same bytes every run
 
 
 @dataclass(frozen=True)
@@ -120,169 +66,22 @@ class SampleManifest:
     informant_names: tuple[str, ...]
     informant_phones: tuple[str, ...]
     tip_rows: int
-    carried_over_tips: int  # rows dated in the year before
+    carried_over_tips: int  # rows of tips received in a year before the register's
     progress_rows: int
     enforcement_rows: int
     target_rows: int
     not_reporting: tuple[tuple[str, str], ...]  # (plan id, agency id) leads without a workbook
-
-
-# ---------------------------------------------------------------------------- who sends what
-
-
-def _before(rng: random.Random, deadline: date) -> date:
-    return deadline - timedelta(rng.randint(0, 10))
-
-
-def plan_roster(ctx: SamplePlan, rng: random.Random, opts: SampleOptions) -> list[Submission]:
-    """Police, market surveillance, customs and the standing office always report; of the
-    other lead agencies only a few do, so some leads are missing from the warehouse."""
-    subs: list[Submission] = []
-    others: list[str] = []
-    office = next((a for s in STANDING_OFFICES for a in sorted(ctx.leads) if a.endswith(s)), None)
-    for agency_id in sorted(ctx.leads):
-        kind = ctx.agencies[agency_id][1]
-        sheets = [TASK_PROGRESS.name]
-        profile = None
-        if kind == "police" and not agency_id.startswith("vn:"):
-            low, high = opts.tips_ward if ctx.level == "commune" else opts.tips_police
-            profile = sr.TipProfile(rng.randint(low, high), rng.randint(low // 12, high // 10))
-            sheets += [TIPS.name, ENFORCEMENT.name]
-        elif kind in ("market_surveillance", "customs"):
-            sheets.append(ENFORCEMENT.name)
-        elif agency_id == office and ctx.metrics:
-            sheets.append(TARGET_COUNTS.name)
-        else:
-            others.append(agency_id)
-            continue
-        subs.append(_submission(ctx, agency_id, tuple(sheets), _before(rng, ctx.deadline), profile))
-    for agency_id in rng.sample(others, min(len(others), opts.other_reporters[ctx.level])):
-        sheets = (TASK_PROGRESS.name,)
-        subs.append(_submission(ctx, agency_id, sheets, _before(rng, ctx.deadline), None))
-    return subs
-
-
-def _submission(
-    ctx: SamplePlan, agency_id: str, sheets: tuple, day: date, profile: sr.TipProfile | None
-) -> Submission:
-    name, kind = ctx.agencies[agency_id]
-    ordered = tuple(s.name for s in SHEET_ORDER if s.name in sheets)
-    agency_name = printed_name(agency_id, name, ctx)
-    period = str(ctx.deadline.year)
-    return Submission(ctx.plan_id, agency_id, agency_name, kind, ordered, day, period, profile)
-
-
-def _add(sub: Submission, *kinds: str) -> Submission:
-    return replace(sub, dirt=sub.dirt | set(kinds))
-
-
-def demo_submissions(
-    contexts: list[SamplePlan], seed: int, opts: SampleOptions | None = None
-) -> list[Submission]:
-    """The whole roster with its periods, dates and dirt; no rows yet."""
-    opts = opts or SampleOptions()
-    rng = random.Random(f"{seed}|roster")
-    by_plan = {c.plan_id: c for c in contexts}
-    subs = [s for ctx in contexts for s in plan_roster(ctx, rng, opts)]
-    subs = _special_files(subs, by_plan, rng, opts)
-    subs = _spread_dirt(subs, by_plan, rng, opts)
-    subs = _periods_and_dates(subs, by_plan, rng, opts)
-    return sorted(_resubmit(subs, rng), key=lambda s: s.file_name)
-
-
-def _special(sub: Submission) -> bool:
-    return bool(sub.dirt & {"impossible_dates", "missing_required_column"})
-
-
-def _special_files(
-    subs: list[Submission], by_plan: dict[str, SamplePlan], rng: random.Random, opts: SampleOptions
-) -> list[Submission]:
-    """A province police register to be resubmitted (v1 with impossible dates), and a border
-    guard's register without the "Ngày tiếp nhận" column in another province."""
-    provinces = [p for p, c in by_plan.items() if c.level == "province"]
-    police = [i for i, s in enumerate(subs) if s.plan_id in provinces and TIPS.name in s.sheets]
-    resub = rng.choice(police)
-    subs[resub] = _add(subs[resub], "impossible_dates")
-    guards = {
-        p: a for p, c in by_plan.items() for a in c.leads if c.agencies[a][1] == "border_guard"
-    }
-    plan_id = rng.choice([p for p in provinces if p in guards and p != subs[resub].plan_id])
-    ctx, border = by_plan[plan_id], guards[plan_id]
-    subs = [s for s in subs if (s.plan_id, s.agency_id) != (plan_id, border)]
-    profile = sr.TipProfile(rng.randint(*opts.tips_border), 3, field_weights=(60, 15, 15, 2, 8))
-    sheets = (TASK_PROGRESS.name, TIPS.name)
-    missing = _submission(ctx, border, sheets, _before(rng, ctx.deadline), profile)
-    return [*subs, _add(missing, "missing_required_column")]
-
-
-def _spread_dirt(
-    subs: list[Submission], by_plan: dict[str, SamplePlan], rng: random.Random, opts: SampleOptions
-) -> list[Submission]:
-    """Light dirt at a rate, yet at least once each; one-file dirt on one eligible file."""
-
-    def n_leads(sub: Submission) -> int:
-        return len(by_plan[sub.plan_id].leads[sub.agency_id])
-
-    long = {i for i, s in enumerate(subs) if s.sheets != (TASK_PROGRESS.name,) or n_leads(s) > 1}
-    for kind, sheets_hit in LIGHT_DIRT.items():
-        fits = [i for i, s in enumerate(subs) if sheets_hit is None or sheets_hit & set(s.sheets)]
-        fits = [i for i in fits if i in long] if kind == "blank_rows" else fits  # needs 2 rows
-        hit = {i for i in fits if rng.random() < opts.light_dirt_rate} or {rng.choice(fits)}
-        subs = [_add(s, kind) if i in hit else s for i, s in enumerate(subs)]
-    for kind, sheet in ONE_FILE_DIRT.items():
-        i = rng.choice([i for i, s in enumerate(subs) if sheet in s.sheets and not _special(s)])
-        subs[i] = _add(subs[i], kind)
-    progress = [i for i, s in enumerate(subs) if n_leads(s) > 1]
-    for i in {rng.choice(progress)} | {i for i in progress if rng.random() < 0.3}:
-        subs[i] = _add(subs[i], "tasks_omitted")
-    return subs
-
-
-def _periods_and_dates(
-    subs: list[Submission], by_plan: dict[str, SamplePlan], rng: random.Random, opts: SampleOptions
-) -> list[Submission]:
-    """Mostly the year; one quarterly progress report, one monthly enforcement report, and a
-    few files sent late, in October."""
-    quarter = rng.choice([i for i, s in enumerate(subs) if s.sheets == (TASK_PROGRESS.name,)])
-    subs[quarter] = replace(subs[quarter], period=f"{opts.year}-Q3")
-    month = rng.choice([i for i, s in enumerate(subs) if s.kind == "market_surveillance"])
-    subs[month] = replace(subs[month], period=f"{opts.year}-09", report_date=date(opts.year, 10, 5))
-    late_pool = [i for i, s in enumerate(subs) if not _special(s) and i != month]
-    for i in rng.sample(late_pool, opts.late_files):
-        deadline = by_plan[subs[i].plan_id].deadline
-        day = max(deadline + timedelta(8), date(opts.year, 10, 5)) + timedelta(rng.randint(0, 12))
-        subs[i] = _add(replace(subs[i], report_date=day), "late_report")
-    return subs
-
-
-def _resubmit(subs: list[Submission], rng: random.Random) -> list[Submission]:
-    """The register with impossible dates comes again, corrected and a little longer."""
-    i = next(i for i, s in enumerate(subs) if "impossible_dates" in s.dirt)
-    v1 = subs[i]
-    v2_date = v1.report_date + timedelta(rng.randint(10, 20))
-    v2 = replace(v1, version=2, report_date=v2_date, dirt=v1.dirt - {"impossible_dates"})
-    subs[i] = replace(v1, horizon=v2_date)  # both versions cut from one tip history
-    return [*subs, _add(replace(v2, horizon=v2_date), "resubmission")]
+    passed_up_tips: int = 0  # tips a register lists under another unit's Mã tin (passed up)
 
 
 # ---------------------------------------------------------------------------- rows per file
-
-
-def stream_name(agency_id: str) -> str:
-    """An agency as the keys of its random streams name it: its locality's name, not its code
-    (`thanh-hoa:so-y-te` for `38:so-y-te`), as agency ids were before they took the official
-    codes; so that change left the committed demo set as it was."""
-    code, _, role = agency_id.partition(":")
-    found = locality(code)
-    place = code if found is None or found is NATIONAL else slug(found.name)
-    return f"{place}:{role}"
 
 
 def sheet_rows(
     sub: Submission, ctx: SamplePlan, seed: int, opts: SampleOptions
 ) -> dict[str, list[sr.Row]]:
     """Clean rows (plus the content errors the file is meant to carry) for each sheet."""
-    key = f"{seed}|{sub.plan_id}|{stream_name(sub.agency_id)}"  # shared by an agency's versions
+    key = agency_key(seed, sub.plan_id, sub.agency_id)
     as_of = sub.report_date - timedelta(2)  # figures run to a couple of days before signing
     commune = ctx.level == "commune"
     out: dict[str, list[sr.Row]] = {}
@@ -296,20 +95,33 @@ def sheet_rows(
         out[TASK_PROGRESS.name] = [sr.progress_row(rng, t, as_of, opts.year) for t in tasks]
     if TIPS.name in sub.sheets and sub.tip_profile:
         rng = random.Random(f"{key}|tips")
-        history = sr.tip_history(rng, sub.tip_profile, opts.year, sub.horizon or as_of)
-        tips = sr.snapshot(history, as_of)
+        if sub.tip_stream:  # the period's part of the agency's history over the years
+            _, start, end = period_bounds(sub.period)
+            entries = registers.history(sub.tip_stream)
+            tips = registers.register(entries, start, end, as_of, carry="-" not in sub.period)
+        else:
+            history = sr.tip_history(rng, sub.tip_profile, opts.year, sub.horizon or as_of)
+            tips = sr.snapshot(history, as_of)
         if "impossible_dates" in sub.dirt:
             tips = sr.with_impossible_dates(rng, tips, sub.report_date)
         out[TIPS.name] = tips
     if ENFORCEMENT.name in sub.sheets:
         rng = random.Random(f"{key}|{sub.period}|enforcement")
-        scale = (1 / 9 if "-" in sub.period else 1.0) * (0.08 if commune else 1.0)
+        months = period_bounds(sub.period)[0]
+        # figures for a part of the year that annual reports cover to September
+        scale = (months / 9 if "-" in sub.period else 1.0) * (0.08 if commune else 1.0)
         rows = sr.enforcement_rows(rng, sub.kind, scale)
         out[ENFORCEMENT.name] = sr.with_bad_counts(rng, rows, set(sub.dirt))
     if TARGET_COUNTS.name in sub.sheets:
         rng = random.Random(f"{key}|targets")
         out[TARGET_COUNTS.name] = sr.target_rows(rng, ctx.metrics, 0.05 if commune else 1.0)
     return out
+
+
+def period_bounds(period: str) -> tuple[int, date, date]:
+    """A period code's months, first day and last day."""
+    (_, start, end), _ = parse_period(period)
+    return (end.year - start.year) * 12 + end.month - start.month + 1, start, end
 
 
 # ---------------------------------------------------------------------------- cells and layout
@@ -432,8 +244,8 @@ def write_submission(
     """Write one workbook; returns its manifest entry and the tip rows it holds."""
     rows = sheet_rows(sub, ctx, seed, opts)
     rng = random.Random(f"{seed}|render|{sub.file_name}")
-    who = stream_name(sub.agency_id)
-    preparer = sr.preparer_name(random.Random(f"{seed}|{sub.plan_id}|{who}|by"))
+    key = agency_key(seed, sub.plan_id, sub.agency_id)
+    preparer = sr.preparer_name(random.Random(f"{key}|by"))
     sheets = {INFO_SHEET: info_rows(sub, preparer)}
     sheets |= {
         s.name: layout_sheet(s, rows[s.name], sub, rng) for s in SHEET_ORDER if s.name in rows
@@ -455,14 +267,17 @@ def write_submission(
 
 def _write_worker(
     job: tuple[Submission, SamplePlan, int, SampleOptions, Path],
-) -> tuple[SampleFile, set[str], set[str], int]:
+) -> tuple[SampleFile, set[str], set[str], int, set[str]]:
     """Write one workbook in a worker; return what the manifest needs of its tips."""
     sub, ctx, seed, opts, out_dir = job
     entry, tips = write_submission(sub, ctx, seed, opts, out_dir)
     names = {str(t["informant_name"]) for t in tips if t["informant_name"]}
     phones = {str(t["informant_phone"]) for t in tips if t["informant_phone"]}
-    carried = sum(str(t["tip_code"]).startswith(f"TG-{opts.year - 1}") for t in tips)
-    return entry, names, phones, carried
+    codes = [str(t["tip_code"]) for t in tips]
+    carried = sum(code[3:7] < sub.period[:4] for code in codes)  # TG-2025-… in a 2026 register
+    unit = sub.tip_stream.unit if sub.tip_stream else None
+    passed_in = {code for code in codes if unit and code.split("-")[2] != unit}
+    return entry, names, phones, carried, passed_in
 
 
 def generate_sample_reports(
@@ -494,6 +309,7 @@ def generate_sample_reports(
         informant_phones=tuple(sorted(set().union(*(w[2] for w in written)))),
         tip_rows=total(TIPS),
         carried_over_tips=sum(w[3] for w in written),
+        passed_up_tips=len(set().union(*(w[4] for w in written))),
         progress_rows=total(TASK_PROGRESS),
         enforcement_rows=total(ENFORCEMENT),
         target_rows=total(TARGET_COUNTS),

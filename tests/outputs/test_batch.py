@@ -168,3 +168,31 @@ def test_when_the_year_ends_its_documents_are_written_once_more(tmp_path: Path):
     assert closed != open_year
     _completion(marts, [_overdue(306, end)], after)  # as of 2027: 2026 stays counted to 31/12
     assert plan_digests(marts, {"a": 2026}, kinds) == closed
+
+
+def _tree_status(marts: Path, missing: dict[str, int], overdue_days: int = 3) -> None:
+    pl.DataFrame(
+        {
+            "plan_id": ["prov", "com-a", "com-b", "other"],
+            "parent_plan_id": [None, "prov", "prov", None],
+            "reports_missing": [missing.get(p, 0) for p in ("prov", "com-a", "com-b", "other")],
+            "max_days_overdue": [overdue_days] * 4,
+            "as_of_date": [AS_OF] * 4,
+        }
+    ).write_parquet(marts / "mart_plan_tree_status.parquet")
+
+
+def test_a_change_in_a_plan_below_rewrites_the_plan_above(tmp_path: Path):
+    """The province's tree view shows its communes: a commune's report going missing rewrites the
+    province and the commune, not an unrelated plan; a day passing alone rewrites nothing."""
+    marts = tmp_path / "marts"
+    years = {"prov": 2026, "com-a": 2026, "com-b": 2026, "other": 2026}
+    _publish(marts, {p: [1] for p in years}, [])
+    _tree_status(marts, {})
+    before = plan_digests(marts, years, MARTS)
+    _tree_status(marts, {}, overdue_days=4)  # a day later: only the dated column moved
+    assert plan_digests(marts, years, MARTS) == before
+    _tree_status(marts, {"com-a": 1})
+    after = plan_digests(marts, years, MARTS)
+    changed = {p for p in years if after[p] != before[p]}
+    assert changed == {"prov", "com-a"}

@@ -16,7 +16,18 @@ from openpyxl import Workbook, load_workbook
 
 from pipelines.outputs.cells import set_value
 from pipelines.outputs.excel_report import write_plan_report
-from pipelines.outputs.report_data import METRIC_LABELS, ReportError, load_report_data
+from pipelines.outputs.presentation import FIELD_LABELS, INDICATOR_LABELS, METRIC_LABELS
+from pipelines.outputs.report_data import ReportError, load_report_data
+from tests.outputs.support import (
+    COMMUNE_ORDER,
+    HAM_RONG,
+    HUNG_YEN,
+    LAST_YEAR,
+    copy_marts,
+    mart,
+    with_communes,
+    with_last_year,
+)
 from tests.tools import program
 
 pytestmark = pytest.mark.e2e  # the module fixture runs the whole asset graph (~60 s) or reuses it
@@ -26,6 +37,8 @@ GENERATED_AT = datetime(2026, 11, 23, 9, 30)
 SHEETS = [
     "Bìa",
     "Chỉ tiêu",
+    "Kỳ báo cáo",
+    "Địa bàn cấp dưới",
     "Nhiệm vụ",
     "Tố giác",
     "Xử lý vi phạm",
@@ -99,10 +112,10 @@ def test_kpi_rows_equal_the_mart(built: Built) -> None:
         _, _, _, actual, numerator, denominator, status, _ = sheet[METRIC_LABELS[kpi["metric"]]]
         assert (numerator, denominator) == (kpi["numerator"], kpi["denominator"])
         assert actual == pytest.approx(kpi["actual"])
-        expected = {True: "Đạt", False: "Không đạt"}.get(kpi["met"], "Không đặt chỉ tiêu")
+        expected = {True: "Đạt", False: "Chưa đạt"}.get(kpi["met"], "Không đặt chỉ tiêu")
         assert status == expected
     resolution = sheet[METRIC_LABELS["tip_resolution_rate"]]
-    assert (resolution[2], resolution[6]) == ("> 90%", "Không đạt")
+    assert (resolution[2], resolution[6]) == ("> 90%", "Chưa đạt")
     assert sheet[METRIC_LABELS["tip_acceptance_rate"]][2] == "≥ 100%"
     # the per-agency breakdown below, one line per agency × metric
     agency_rows = _rows(ws, _find(ws, "Chi tiết theo đơn vị") + 2, 8)
@@ -135,7 +148,7 @@ def test_status_column_is_coloured_by_rules(built: Built) -> None:
         for rule in rng.rules
     }
     assert ("G5:G13", '"Đạt"', "C6EFCE") in rules
-    assert ("G5:G13", '"Không đạt"', "FFC7CE") in rules
+    assert ("G5:G13", '"Chưa đạt"', "FFC7CE") in rules
 
 
 def test_tasks_tipoffs_and_compliance(built: Built) -> None:
@@ -147,11 +160,12 @@ def test_tasks_tipoffs_and_compliance(built: Built) -> None:
         ("7.7", "Sở Công Thương", 268),
     ]
     tips = pl.read_parquet(built.marts / "mart_tipoffs_monthly.parquet").filter(
-        (pl.col("plan_id") == PLAN) & (pl.col("report_year") == YEAR)
+        (pl.col("plan_id") == PLAN) & (pl.col("report_year") == YEAR) & (pl.col("scope") == "plan")
     )
-    months = _rows(wb["Tố giác"], 5, 13)
+    months = _rows(wb["Tố giác"], 5, 14)
     assert months[-1][0] == "Cả năm 2026"
-    assert months[-1][6:9] == [
+    flows = 1 + len(FIELD_LABELS)  # after the month and one column per field: received, ...
+    assert months[-1][flows : flows + 3] == [
         tips["received"].sum(),
         tips["accepted"].sum(),
         tips["resolved"].sum(),
@@ -167,41 +181,228 @@ def test_tasks_tipoffs_and_compliance(built: Built) -> None:
     assert (late[1], late[7]) == ("Sở Xây dựng", 18)
 
 
+def _headline(marts: Path, plan: str, scope: str, period: str) -> dict[str, dict]:
+    rows = mart(marts, "mart_headline_indicators").filter(
+        (pl.col("plan_id") == plan) & (pl.col("scope") == scope) & (pl.col("period") == period)
+    )
+    return {r["indicator"]: r for r in rows.iter_rows(named=True)}
+
+
+def test_period_sheet_equals_the_mart(built: Built) -> None:
+    ws = load_workbook(built.path)["Kỳ báo cáo"]
+    # Thanh Hóa reports yearly: the year to date is its year; then its tree's (with Hàm Rồng)
+    for scope, band, label in (
+        ("plan", 3, "Các đơn vị thực hiện Kế hoạch"),
+        ("tree", 17, "Toàn địa bàn (Kế hoạch và các kế hoạch cấp dưới)"),
+    ):
+        assert [c.value for c in ws[band] if c.value] == [label, "Lũy kế năm 2026"]
+        assert [c.value for c in ws[band + 1]] == [
+            "STT",
+            "Nội dung",
+            "Kỳ này",
+            "Cùng kỳ năm 2025",
+            "So với cùng kỳ",
+        ]
+        year = _headline(built.marts, PLAN, scope, "2026")
+        rows = _rows(ws, band + 2, 5)
+        assert [r[1] for r in rows[:9]] == list(INDICATOR_LABELS.values())
+        for (_, _, value, previous, change), code in zip(rows, INDICATOR_LABELS, strict=False):
+            assert (value, previous, change) == (year[code]["ytd_value"], None, "—")
+        assert rows[9][0] == "Chưa có số liệu theo tháng, quý của năm 2026."
+    assert ws.cell(9, 3).value == 1322 and ws.cell(23, 3).value == 1339  # cases_total
+    assert ws.cell(9, 3).number_format == "#,##0"
+    assert ws.cell(9, 5).number_format == '"+"0.0%;"−"0.0%;0.0%'
+
+
+def test_period_sheet_of_monthly_reports(built: Built) -> None:
+    """Hưng Yên sent September's figures and a yearly report some agencies are missing from."""
+    path = write_plan_report(built.marts, HUNG_YEN, YEAR, built.work / "hung_yen.xlsx")
+    ws = load_workbook(path)["Kỳ báo cáo"]
+    assert [c.value for c in ws[3] if c.value] == [
+        "Các đơn vị thực hiện Kế hoạch",
+        "Tháng 09/2026",
+        "Quý III/2026 (chưa đủ kỳ)",
+        "Lũy kế năm 2026 (chưa đủ kỳ)",
+    ]
+    month = _headline(built.marts, HUNG_YEN, "plan", "2026-09")
+    quarter = _headline(built.marts, HUNG_YEN, "plan", "2026-Q3")
+    year = _headline(built.marts, HUNG_YEN, "plan", "2026")
+    assert not month["cases_total"]["ytd_is_complete"]  # September alone: not a year to date
+    rows = _rows(ws, 5, 11)
+    assert len(rows) == 9  # no note: every period has data; no tree: no plan below it
+    for row, code in zip(rows, INDICATOR_LABELS, strict=True):
+        assert row[2::3] == [month[code]["value"], quarter[code]["value"], year[code]["ytd_value"]]
+        assert row[4::3] == ["—"] * 3
+    assert rows[4][2::3] == [79, 79, 799]  # cases_total
+    assert "Toàn địa bàn" not in [c.value for row in ws.iter_rows() for c in row]
+
+
+def test_period_changes_are_percent_cells(built: Built) -> None:
+    marts = with_last_year(copy_marts(built.marts, built.work / "last_year"))
+    ws = load_workbook(write_plan_report(marts, PLAN, YEAR, built.work / "last_year.xlsx"))[
+        "Kỳ báo cáo"
+    ]
+    rows = {r[1]: r[2:] for r in _rows(ws, 5, 5)[:9]}
+    assert rows["Tổng số vụ vi phạm"] == [1322, LAST_YEAR["cases_total"], pytest.approx(0.322)]
+    assert rows["Số vụ khác"] == [159, 200, pytest.approx(-0.205)]
+    assert rows["Số bị can"] == [93, 0, "—"]  # last year's 0: no change to state
+    assert rows["Số vụ khởi tố"] == [58, None, "—"]
+
+
+def _tree_mart(marts: Path, plan: str) -> dict:
+    status = mart(marts, "mart_plan_tree_status").filter(pl.col("report_year") == YEAR)
+    return status.filter(pl.col("plan_id") == plan).row(0, named=True)
+
+
+def test_tree_sheet_equals_the_mart(built: Built) -> None:
+    ws = load_workbook(built.path)["Địa bàn cấp dưới"]
+    header = [c.value for c in ws[4]]
+    assert header[:3] == ["STT", "Địa bàn", "Số kế hoạch"] and header[-2:] == [
+        "Tình trạng",
+        "Lý do",
+    ]
+    ham_rong, own, total = _rows(ws, 5, 15)[:3]
+    commune = _tree_mart(built.marts, HAM_RONG)
+    assert ham_rong[:3] == [1, "phường Hàm Rồng", "(không ghi số)"]
+    counts = ("kpis_met", "kpis_below", "kpis_without_data")
+    assert ham_rong[3:6] == [commune[c] for c in counts] == [2, 1, 0]
+    assert ham_rong[6] == METRIC_LABELS[commune["lowest_kpi_metric"]]
+    assert ham_rong[7] == pytest.approx(commune["lowest_kpi_actual"])
+    reports = ("reports_due", "reports_received", "reports_missing", "reports_late")
+    assert ham_rong[8:13] == [commune[c] for c in (*reports, "tasks_overdue")] == [6, 3, 3, 0, 0]
+    assert ham_rong[13:] == ["Chậm tiến độ", "1 chỉ tiêu chưa đạt; thiếu 3 báo cáo"]
+    province = _tree_mart(built.marts, PLAN)
+    assert own[:6] == [None, "Các đơn vị thực hiện Kế hoạch", "08/KH-UBND", 3, 5, 0]
+    assert own[8:13] == [province[c] for c in (*reports, "tasks_overdue")]
+    assert total[1] == "Toàn địa bàn"
+    assert total[3:5] == [province["tree_kpis_met"], province["tree_kpis_below"]] == [2, 6]
+    assert total[8:13] == [own[i] + ham_rong[i] for i in range(8, 13)] == [21, 9, 12, 1, 3]
+    assert total[14] == "6 chỉ tiêu chưa đạt; thiếu 12 báo cáo; 3 nhiệm vụ quá hạn"
+    rules = {
+        (str(rng.sqref), rule.operator, rule.formula[0])
+        for rng in ws.conditional_formatting
+        for rule in rng.rules
+    }
+    assert {("K5:K7", "greaterThan", "0"), ("N5:N7", "equal", '"Chậm tiến độ"')} <= rules
+
+    tree_kpis = mart(built.marts, "mart_kpi_targets").filter(
+        (pl.col("plan_id") == PLAN) & (pl.col("report_year") == YEAR) & (pl.col("scope") == "tree")
+    )
+    kpis = _rows(ws, _find(ws, "Toàn địa bàn: chỉ tiêu (thấp nhất trước)") + 2, 7)
+    assert len(kpis) == tree_kpis.height == 9
+    assert [r[3] for r in kpis] == pytest.approx(sorted(tree_kpis["actual"]))  # lowest first
+    lowest = tree_kpis.sort("actual").row(1, named=True)  # the first has no target
+    assert kpis[1][1:] == [
+        METRIC_LABELS[lowest["metric"]],
+        "> 90%",
+        pytest.approx(lowest["actual"]),
+        lowest["numerator"],
+        lowest["denominator"],
+        "Chưa đạt",
+    ]
+    below = _rows(ws, _find(ws, "Chỉ tiêu của từng địa bàn cấp dưới (thấp nhất trước)") + 2, 8)
+    commune_kpis = mart(built.marts, "mart_kpi_targets").filter(
+        (pl.col("plan_id") == HAM_RONG) & (pl.col("scope") == "plan")
+    )
+    assert len(below) == commune_kpis.height == 6
+    assert [r[3] for r in below] == pytest.approx(sorted(commune_kpis["actual"]))
+    assert {r[7] for r in below} == {"phường Hàm Rồng"}
+
+
+def test_tree_sheet_lists_communes_lowest_first(built: Built) -> None:
+    marts = with_communes(copy_marts(built.marts, built.work / "communes"))
+    ws = load_workbook(write_plan_report(marts, PLAN, YEAR, built.work / "communes.xlsx"))[
+        "Địa bàn cấp dưới"
+    ]
+    rows = _rows(ws, 5, 15)
+    assert [r[1] for r in rows] == [*COMMUNE_ORDER, "Các đơn vị thực hiện Kế hoạch", "Toàn địa bàn"]
+    by_name = {r[1]: r for r in rows}
+    assert by_name["xã Quảng Phú"][13:] == [
+        "Chậm tiến độ",
+        "2 chỉ tiêu chưa đạt; thiếu 2 báo cáo; 1 nhiệm vụ quá hạn",
+    ]
+    assert by_name["phường Đông Sơn"][13:] == ["Đúng tiến độ", None]
+    assert by_name["phường An Hưng"][3:] == [None] * 10 + ["Chưa có số liệu", None]
+    assert by_name["Toàn địa bàn"][10] == 9 + 3 + 2  # reports missing in the whole tree
+
+    hung_yen = write_plan_report(built.marts, HUNG_YEN, YEAR, built.work / "no_tree.xlsx")
+    ws = load_workbook(hung_yen)["Địa bàn cấp dưới"]
+    assert ws["A4"].value == "Kế hoạch không có kế hoạch cấp dưới."
+
+
 def test_enforcement_sheet_reads_the_mart_when_published(built: Built) -> None:
     marts = _marts_copy(built, "with_enforcement")
-    fields = ["smuggling", "trade_fraud", "counterfeit", "ip_infringement", "other"]
+    fields = [
+        "smuggling",
+        "prohibited_goods",
+        "trade_fraud",
+        "counterfeit",
+        "ip_infringement",
+        "other",
+    ]
     pl.DataFrame(
         {
-            "plan_id": [PLAN] * 5,
-            "report_year": [YEAR] * 5,
+            "plan_id": [PLAN] * 6,
+            "report_year": [YEAR] * 6,
             "field": fields,
-            "inspections": [412, 305, 188, 64, 97],
-            "violations": [298, 241, 150, 41, 70],
-            "administrative_cases": [280, 233, 139, 38, 66],
-            "fines_vnd": [8_450_000_000, 5_120_500_000, 2_310_000_000, 640_000_000, 415_000_000],
+            "inspections": [412, 40, 305, 188, 64, 97],
+            "violations": [298, 31, 241, 150, 41, 70],
+            "administrative_cases": [280, 25, 233, 139, 38, 66],
+            "fines_vnd": [
+                8_450_000_000,
+                900_000_000,
+                5_120_500_000,
+                2_310_000_000,
+                640_000_000,
+                415_000_000,
+            ],
+            "tax_arrears_vnd": [1_200_000_000, 0, 3_400_000_000, 0, 0, 10_000_000],
+            "confiscated_sales_vnd": [560_000_000, 75_000_000, 0, 120_000_000, 0, 0],
             "goods_value_vnd": [
                 41_870_300_000,
+                2_000_000_000,
                 18_902_000_000,
                 9_455_750_000,
                 3_120_000_000,
                 1_250_000_000,
             ],
-            "prosecutions": [14, 6, 9, 2, 1],
-            "defendants": [23, 8, 15, 3, 1],
+            "prosecutions": [14, 3, 6, 9, 2, 1],
+            "defendants": [23, 4, 8, 15, 3, 1],
         }
     ).write_parquet(marts / "mart_enforcement_by_field.parquet")
     path = write_plan_report(marts, PLAN, YEAR, built.work / "enforcement.xlsx")
-    rows = _rows(load_workbook(path)["Xử lý vi phạm"], 5, 8)
+    rows = _rows(load_workbook(path)["Xử lý vi phạm"], 5, 10)
     assert [r[0] for r in rows] == [
         "Buôn lậu",
+        "Hàng cấm",
         "Gian lận thương mại",
         "Hàng giả",
         "Xâm phạm sở hữu trí tuệ",
         "Khác",
         "Tổng cộng",
     ]
-    assert rows[0][1:] == [412, 298, 280, 8_450_000_000, 41_870_300_000, 14, 23]
-    assert rows[-1][1:] == [1066, 800, 756, 16_935_500_000, 74_598_050_000, 32, 50]
+    assert rows[0][1:] == [
+        412,
+        298,
+        280,
+        8_450_000_000,
+        1_200_000_000,
+        560_000_000,
+        41_870_300_000,
+        14,
+        23,
+    ]
+    assert rows[-1][1:] == [
+        1106,
+        831,
+        781,
+        17_835_500_000,
+        4_610_000_000,
+        755_000_000,
+        76_598_050_000,
+        35,
+        54,
+    ]
 
     absent = _marts_copy(built, "without_enforcement", without=("mart_enforcement_by_field",))
     path = write_plan_report(absent, PLAN, YEAR, built.work / "no_enforcement.xlsx")
@@ -289,7 +490,7 @@ def test_libreoffice_opens_and_prints_it(built: Built) -> None:
         "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH",
         "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
         "Chỉ tiêu",
-        "Không đạt",
+        "Chưa đạt",
         "Chưa báo cáo",
         "08/KH-UBND",
     ):

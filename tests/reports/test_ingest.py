@@ -190,10 +190,32 @@ def test_task_progress_rules(tmp_path: Path, ctx) -> None:
 
 def test_enforcement_and_target_counts(tmp_path: Path, ctx) -> None:
     enforcement = [
-        ["Buôn lậu", "120", "45", "40", "1.234.500.000", "2.500.000.000", "5", "7"],
-        ["Hàng giả", "30", "31", "20", None, None, None, None],  # more violations than inspections
-        ["Gian lận thương mại", "-1", "0", None, None, None, None, None],
-        ["Buôn lậu", "1", "1", None, None, None, None, None],
+        [
+            "Buôn lậu",
+            "120",
+            "45",
+            "40",
+            "1.234.500.000",
+            "300.000.000",
+            "12.000.000",
+            "2.500.000.000",
+            "5",
+            "7",
+        ],
+        [
+            "Hàng giả",
+            "30",
+            "31",
+            "20",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],  # violations > inspections
+        ["Gian lận thương mại", "-1", "0", None, None, None, None, None, None, None],
+        ["Buôn lậu", "1", "1", None, None, None, None, None, None, None],
     ]
     targets = [
         ["ecommerce_commitment_rate", "1.240", "1.175"],
@@ -211,6 +233,7 @@ def test_enforcement_and_target_counts(tmp_path: Path, ctx) -> None:
         1234500000,
         2500000000,
     )
+    assert (row["tax_arrears_vnd"], row["confiscated_sales_vnd"]) == (300_000_000, 12_000_000)
     assert result.rows["target_counts"] == [
         {
             "workbook_id": result.workbook_id,
@@ -294,3 +317,27 @@ def test_folder_resubmission_and_accounting(tmp_path: Path, ctx) -> None:
     loaded = tables["tips"].group_by("workbook_id").len()
     quarantined = tables["quarantine"].group_by("workbook_id").agg(pl.col("row_number").n_unique())
     assert loaded["len"].sum() + quarantined["row_number"].sum() == counts["rows_read"].sum() == 5
+
+
+def test_old_template_xuly_loads_with_the_new_columns_null(tmp_path: Path, ctx) -> None:
+    """A workbook made before Truy thu thuế and Tiền bán hàng tịch thu were added still loads;
+    the new field Hàng cấm is accepted."""
+    old = [c.header for c in ENFORCEMENT.columns if c.key not in NEW_XULY_COLUMNS]
+    rows = [
+        ["Buôn lậu", 10, 4, 4, 50_000_000, 90_000_000, 0, 0],
+        ["Hàng cấm", 6, 3, 2, 20_000_000, 40_000_000, 1, 2],
+    ]
+    path = write_report(
+        tmp_path / "old.xlsx", POLICE_TH, {ENFORCEMENT: rows}, headers={ENFORCEMENT.name: old}
+    )
+    result = _ingest(path, ctx)
+    assert result.error is None and result.quarantine == []
+    loaded = {r["field"]: r for r in result.rows["enforcement"]}
+    assert set(loaded) == {"smuggling", "prohibited_goods"}
+    assert loaded["prohibited_goods"]["defendants"] == 2
+    assert {(r["tax_arrears_vnd"], r["confiscated_sales_vnd"]) for r in loaded.values()} == {
+        (None, None)
+    }
+
+
+NEW_XULY_COLUMNS = ("tax_arrears_vnd", "confiscated_sales_vnd")

@@ -9,6 +9,7 @@ from pipelines.reports.normalize import (
     parse_date,
     parse_period,
     parse_yes_no,
+    period_kind,
 )
 from pipelines.reports.spec import CHANNELS, FIELDS, OUTCOMES
 
@@ -104,6 +105,14 @@ def test_yes_no(raw: str | None, expected: str | None) -> None:
         ("Q3/2026", ("2026-Q3", date(2026, 7, 1), date(2026, 9, 30))),
         ("2026-09", ("2026-09", date(2026, 9, 1), date(2026, 9, 30))),
         ("02/2028", ("2028-02", date(2028, 2, 1), date(2028, 2, 29))),
+        ("Tháng 9/2026", ("2026-09", date(2026, 9, 1), date(2026, 9, 30))),
+        ("Quý III/2026", ("2026-Q3", date(2026, 7, 1), date(2026, 9, 30))),
+        ("quý iv/2026", ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31))),
+        ("2026-H1", ("2026-H1", date(2026, 1, 1), date(2026, 6, 30))),
+        ("6 tháng đầu năm 2026", ("2026-H1", date(2026, 1, 1), date(2026, 6, 30))),
+        ("6 tháng cuối năm 2026", ("2026-H2", date(2026, 7, 1), date(2026, 12, 31))),
+        ("2026-9M", ("2026-9M", date(2026, 1, 1), date(2026, 9, 30))),
+        ("9 tháng đầu năm 2026", ("2026-9M", date(2026, 1, 1), date(2026, 9, 30))),
     ],
 )
 def test_periods(raw: str, expected: tuple) -> None:
@@ -117,3 +126,22 @@ def test_header_keys_ignore_case_diacritics_and_spacing() -> None:
         == header_key("NGÀY TIẾP NHẬN")
     )
     assert header_key("ToGiac") == header_key("To Giac") == header_key("TỐ GIÁC")
+
+
+@pytest.mark.parametrize("raw", ["2026-13", "Quý V/2026", "6 tháng giữa năm 2026", "2026-H3"])
+def test_not_periods(raw: str) -> None:
+    assert parse_period(raw) == (None, "invalid_period")
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("2026", "year"),
+        ("2026-H2", "half"),
+        ("2026-9M", "nine_months"),
+        ("2026-Q1", "quarter"),
+        ("2026-11", "month"),
+    ],
+)
+def test_period_kind(code: str, kind: str) -> None:
+    assert period_kind(code) == kind

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 import polars as pl
@@ -93,3 +94,13 @@ def test_communes_whose_names_differ_only_by_diacritics_keep_apart() -> None:
         if found is None or found.code != commune.code:
             misplaced.append((commune.name, province.name, found and found.code, commune.code))
     assert not misplaced, misplaced[:10]
+
+
+def test_each_commune_plan_cites_its_province_plan_by_its_number() -> None:
+    """Province plans are numbered 10, 17, …, 108: a number ending like the seed's "08" is
+    put in whole, never twice (1108/KH-UBND left Hồ Chí Minh's communes without a parent)."""
+    for province in country():
+        commune = province.communes[0]
+        _, text = commune_document(commune, province, random.Random(commune.code), (0, 0))
+        cited = set(re.findall(r"Kế hoạch số (\d+)/KH-UBND", text))
+        assert cited == {str(province.number)}, (province.name, cited)

@@ -3,13 +3,12 @@ every way its manifest says, judged by reading the written workbooks back."""
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -18,25 +17,23 @@ import pytest
 
 from pipelines.plans.agencies import resolve_agency
 from pipelines.plans.loader import load_plan_folder
-from pipelines.plans.text import fold
 from pipelines.reports.spec import (
     ENFORCEMENT,
-    INFO_FIELDS,
-    INFO_SHEET,
     TARGET_COUNTS,
     TASK_PROGRESS,
     TIPS,
     SheetSpec,
 )
 from pipelines.samples import report_rows as sr
+from pipelines.samples.roster import DIRT_KINDS
 from pipelines.samples.workbooks import (
-    DIRT_KINDS,
     SampleFile,
     SampleManifest,
     generate_sample_reports,
     workbook_bytes,
 )
 from tests.conftest import PLANS_DIR, REPO_ROOT
+from tests.samples.reading import as_date, book, info, read_sheet
 
 DEMO_DIR = REPO_ROOT / "data" / "raw" / "reports"
 DATA_SPECS = (TASK_PROGRESS, TIPS, ENFORCEMENT, TARGET_COUNTS)
@@ -78,49 +75,12 @@ def facts(frames: dict[str, pl.DataFrame]) -> dict[str, dict]:
 # ---------------------------------------------------------------------------- reading back
 
 
-@functools.cache
-def book(path: Path) -> dict[str, list[tuple]]:
-    wb = openpyxl.load_workbook(path)
-    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb}
-
-
 def values(path: Path, spec: SheetSpec) -> list[object]:
     return [v for row in book(path).get(spec.name, []) for v in row]
 
 
-def read_sheet(path: Path, spec: SheetSpec) -> tuple[int, list, list[dict]]:
-    """(header row index, header cells, non-blank data rows keyed by spec column); headers are
-    matched folded, as a tolerant reader would match them."""
-    keys = {fold(c.header): c.key for c in spec.columns}
-    rows = book(path)[spec.name]
-    h = next(
-        i for i, r in enumerate(rows) if sum(isinstance(v, str) and fold(v) in keys for v in r) > 1
-    )
-    names = [keys.get(fold(v)) if isinstance(v, str) else v for v in rows[h]]
-    data = [
-        dict(zip(names, r, strict=False)) for r in rows[h + 1 :] if any(v is not None for v in r)
-    ]
-    return h, list(rows[h]), data
-
-
 def column(path: Path, spec: SheetSpec, key: str) -> list[object]:
     return [row.get(key) for row in read_sheet(path, spec)[2]] if spec.name in book(path) else []
-
-
-def info(path: Path) -> dict[str, object]:
-    by_header = {c.header: c.key for c in INFO_FIELDS}
-    return {by_header[label]: value for label, value in book(path)[INFO_SHEET]}
-
-
-def as_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(str(value), fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def count(value: object) -> int:

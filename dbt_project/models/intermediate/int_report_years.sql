@@ -1,5 +1,7 @@
--- The reporting years of each plan: the years its current workbooks report on that have begun by
--- the run's as-of date, each counted through the earlier of its end and the as-of date.
+-- The reporting years of each plan: every year any current workbook reports on (from the plan's
+-- issue year on: a plan that received nothing is then missing its reports, not left out), and
+-- the years its own workbooks report on; only years begun by the run's as-of date, each counted
+-- through the earlier of its end and the as-of date.
 with
 
 workbooks as (
@@ -8,17 +10,43 @@ workbooks as (
 
 ),
 
+plans as (
+
+    select * from {{ ref('stg_plans__plans') }}
+
+),
+
+years as (
+
+    select distinct report_year from workbooks
+
+),
+
+plan_years as (
+
+    select plans.plan_id, years.report_year
+    from plans
+    cross join years
+    where not plans.is_reference
+        and years.report_year >= coalesce(plans.issue_year, years.report_year)
+
+    union
+
+    select plan_id, report_year from workbooks
+
+),
+
 final as (
 
-    select distinct
+    select
         plan_id,
         report_year,
-        make_date(report_year, 1, 1) as year_start,
-        make_date(report_year, 12, 31) as year_end,
-        least(make_date(report_year, 12, 31), {{ as_of_date() }}) as as_of_date
+        {{ stat_year_start('report_year') }} as year_start,
+        {{ stat_year_end('report_year') }} as year_end,
+        least({{ stat_year_end('report_year') }}, {{ as_of_date() }}) as as_of_date
 
-    from workbooks
-    where make_date(report_year, 1, 1) <= {{ as_of_date() }}
+    from plan_years
+    where {{ stat_year_start('report_year') }} <= {{ as_of_date() }}
 
 )
 

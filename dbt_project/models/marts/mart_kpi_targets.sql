@@ -46,9 +46,10 @@ plan_targets as (
 
 targets_without_data as (
 
-    -- Every target of a reporting year appears at plan scope, even with nothing to count yet.
+    -- Every target of a reporting year appears at plan and tree scope, even with nothing to
+    -- count yet.
     select
-        'plan' as scope,
+        scopes.scope,
         plan_targets.plan_id,
         report_years.report_year,
         null::varchar as agency_id,
@@ -58,8 +59,9 @@ targets_without_data as (
 
     from plan_targets
     inner join report_years on plan_targets.plan_id = report_years.plan_id
+    cross join (values ('plan'), ('tree')) as scopes (scope)
     anti join kpi_values
-        on kpi_values.scope = 'plan'
+        on kpi_values.scope = scopes.scope
         and plan_targets.plan_id = kpi_values.plan_id
         and plan_targets.metric = kpi_values.metric
         and report_years.report_year = kpi_values.report_year
@@ -78,7 +80,7 @@ final as (
 
     select
         all_values.plan_id || ':' || all_values.metric || ':' || all_values.report_year || ':'
-        || coalesce(all_values.agency_id, 'plan') as kpi_key,
+        || coalesce(all_values.agency_id, all_values.scope) as kpi_key,
         all_values.plan_id,
         all_values.metric,
         all_values.report_year,

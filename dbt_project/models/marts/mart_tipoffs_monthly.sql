@@ -1,4 +1,6 @@
--- Tip-offs per plan × agency × month × field: the month's flows (received, accepted, resolved)
+-- Tip-offs per plan × agency × month × field (scope `plan`), and per plan's tree × month ×
+-- field (scope `tree`: the plan with every plan below it, a transferred tip counted once, see
+-- int_tips_tree; agency_id null): the month's flows (received, accepted, resolved)
 -- and the register's state at the month's end (pending, overdue past the 20 days of Criminal
 -- Procedure Code art. 147). Months run from the field's first received tip to the agency's
 -- latest report, never past the as-of date; a month not over (or not fully reported) is measured
@@ -11,117 +13,41 @@ tips as (
 
 ),
 
-agencies as (
+tree_tips as (
 
     select
-        plan_id,
-        agency_id,
-        max(agency_name) as agency_name,
-        least(max(report_date), {{ as_of_date() }}) as known_until
-
-    from tips
-    group by plan_id, agency_id
-
-),
-
-field_bounds as (
-
-    select
-        tips.plan_id,
-        tips.agency_id,
-        tips.field,
-        date_trunc('month', min(tips.received_date)) as first_month
-
-    from tips
-    group by tips.plan_id, tips.agency_id, tips.field
-
-),
-
-spine_months as (
-
-    select
-        field_bounds.plan_id,
-        field_bounds.agency_id,
-        agencies.agency_name,
-        field_bounds.field,
-        agencies.known_until,
-        unnest(
-            generate_series(
-                field_bounds.first_month::timestamp,
-                date_trunc('month', agencies.known_until)::timestamp,
-                interval 1 month
-            )
-        ) as month_start
-
-    from field_bounds
-    inner join agencies
-        on field_bounds.plan_id = agencies.plan_id
-        and field_bounds.agency_id = agencies.agency_id
-
-),
-
-spine as (
-
-    select
-        plan_id,
-        agency_id,
-        agency_name,
+        tree_plan_id as plan_id,
+        'tree' as agency_id,
+        null::varchar as agency_name,
+        report_date,
         field,
-        month_start::date as month,
-        least(last_day(month_start::date), known_until) as snapshot_date
-
-    from spine_months
+        received_date,
+        accepted_date,
+        resolved_date,
+        outcome
+    from {{ ref('int_tips_tree') }}
 
 ),
 
-tip_months as (
+plan_scope as (
 
-    select
-        spine.plan_id,
-        spine.agency_id,
-        spine.agency_name,
-        spine.month,
-        spine.field,
-        spine.snapshot_date,
-        tips.outcome,
-        tips.received_date between spine.month and spine.snapshot_date as is_received,
-        coalesce(tips.accepted_date between spine.month and spine.snapshot_date, false)
-            as is_accepted,
-        coalesce(tips.resolved_date between spine.month and spine.snapshot_date, false)
-            as is_resolved,
-        tips.resolved_date - tips.received_date <= 20 as is_within_20_days,
-        tips.received_date <= spine.snapshot_date
-            and (tips.resolved_date is null or tips.resolved_date > spine.snapshot_date)
-            as is_pending,
-        spine.snapshot_date - tips.received_date > 20 as is_past_20_days
+    with {{ tipoffs_monthly_ctes('tips') }}
+    select 'plan' as scope, * from counts
 
-    from spine
-    left join tips
-        on spine.plan_id = tips.plan_id
-        and spine.agency_id = tips.agency_id
-        and spine.field = tips.field
+),
+
+tree_scope as (
+
+    with {{ tipoffs_monthly_ctes('tree_tips') }}
+    select 'tree' as scope, * from counts
 
 ),
 
 counts as (
 
-    select
-        plan_id,
-        agency_id,
-        agency_name,
-        month,
-        field,
-        snapshot_date,
-        count(*) filter (where is_received) as received,
-        count(*) filter (where is_accepted) as accepted,
-        count(*) filter (where is_resolved) as resolved,
-        count(*) filter (where is_resolved and is_within_20_days) as resolved_within_20_days,
-        count(*) filter (where is_pending) as pending_at_month_end,
-        count(*) filter (where is_pending and is_past_20_days) as overdue_at_month_end,
-        count(*) filter (where is_resolved and outcome = 'prosecuted') as prosecuted
-
-    from tip_months
-    group by plan_id, agency_id, agency_name, month, field, snapshot_date
+    select * from plan_scope
+    union all
+    select * from tree_scope
 
 ),
 
@@ -131,7 +57,8 @@ final as (
         plan_id || ':' || agency_id || ':' || strftime(month, '%Y-%m-%d') || ':' || field
             as monthly_key,
         plan_id,
-        agency_id,
+        scope,
+        nullif(agency_id, 'tree') as agency_id,
         agency_name,
         year(month)::bigint as report_year,
         month,

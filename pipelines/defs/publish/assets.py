@@ -67,7 +67,7 @@ def _swap_in(new_dir: Path, final_dir: Path) -> None:
 
 def _report_years(marts: Path) -> dict[str, int]:
     """The latest reporting year of each plan (what its report and dashboard cover)."""
-    kpis = pl.read_parquet(marts / "mart_kpi_targets.parquet")
+    kpis = pl.read_parquet(marts / "mart_kpi_targets.parquet").filter(pl.col("scope") == "plan")
     return dict(
         kpis.group_by("plan_id").agg(pl.col("report_year").max()).sort("plan_id").iter_rows()
     )

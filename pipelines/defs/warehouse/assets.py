@@ -15,6 +15,8 @@ from dagster_dbt import (
 
 from pipelines.defs.resources import WAREHOUSE_POOL, AsOfResource
 from pipelines.defs.warehouse.project import dbt_project, prune_run_targets
+from pipelines.periods import dbt_vars as period_vars
+from pipelines.periods import period_cutoff_day
 
 OWNER = "team:plan389-data"
 
@@ -55,7 +57,10 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, as_
     suite (tests/test_pipeline_e2e.py), not nightly, as dbt recommends for production."""
     resolved = as_of.resolve()
     context.log.info(f"as-of date {resolved.day.isoformat()} (from {resolved.source})")
-    dbt_vars = json.dumps(resolved.dbt_vars())
+    cutoff = period_cutoff_day()
+    if cutoff is not None:
+        context.log.info(f"statistical periods: months from day {cutoff} of the month before")
+    dbt_vars = json.dumps({**resolved.dbt_vars(), **period_vars(cutoff)})
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
     yield from dbt.cli(args, context=context).stream()
     prune_run_targets(Path(dbt_project.project_dir) / "target", context.op_def.name)

@@ -17,6 +17,8 @@ renamed as (
         violations,
         administrative_cases,
         fines_vnd,
+        tax_arrears_vnd,
+        confiscated_sales_vnd,
         goods_value_vnd,
         prosecutions,
         defendants
