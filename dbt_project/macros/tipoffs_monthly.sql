@@ -92,6 +92,15 @@ tip_months as (
         on spine.plan_id = tips.plan_id
         and spine.agency_id = tips.agency_id
         and spine.field = tips.field
+        -- only the tips the month can count: received by its end and not settled before it
+        -- began (a tip resolved months ago adds nothing to later months: joining it to every
+        -- month made ~24 rows a tip at national scale)
+        and tips.received_date <= spine.snapshot_date
+        and (
+            tips.resolved_date is null
+            or tips.resolved_date >= spine.first_day
+            or tips.accepted_date >= spine.first_day
+        )
 
 ),
 

@@ -131,11 +131,24 @@ tree_other_metrics as (
 
 ),
 
+leaf_tip_metrics as (
+
+    -- a plan with no plan below it is its own tree
+    select plan_id, report_year, metric, numerator, denominator
+    from per_plan
+    where metric in ('tip_acceptance_rate', 'tip_resolution_rate', 'criminal_sign_prosecution_rate')
+        and plan_id not in (select plan_id from tree_tip_counts)
+
+),
+
 per_tree as (
 
     select plan_id, report_year, null::varchar as agency_id, metric,
         numerator::bigint as numerator, denominator::bigint as denominator
     from tree_tip_metrics
+    union all
+    select plan_id, report_year, null::varchar, metric, numerator::bigint, denominator::bigint
+    from leaf_tip_metrics
     union all
     select plan_id, report_year, null::varchar, metric, numerator, denominator
     from tree_other_metrics

@@ -17,7 +17,31 @@ tips as (
 
 tree as (
 
+    -- trees with plans below the top one: a plan alone is its own tree, its figures its own
+    -- (mart_tipoffs_monthly and int_kpi_values take them from the plan scope)
     select * from {{ ref('int_plan_tree') }}
+    where tree_plan_id in (select tree_plan_id from {{ ref('int_plan_tree') }} where depth > 0)
+
+),
+
+tree_dates as (
+
+    select max(report_date) as report_date, tree.tree_plan_id
+    from tree
+    inner join tips on tree.plan_id = tips.plan_id
+    group by tree.tree_plan_id
+
+),
+
+shared as (
+
+    -- the (province, Mã tin, receiving date) that more than one unit reports anywhere: only
+    -- those need choosing; every other tip passes as it is (no window over a million rows)
+    select own.province_code, tips.tip_code, tips.received_date
+    from tips
+    inner join {{ ref('int_plan_tree') }} as own on tips.plan_id = own.plan_id and own.depth = 0
+    group by all
+    having count(*) > 1
 
 ),
 
@@ -35,20 +59,36 @@ in_tree as (
 
 ),
 
+singles as (
+
+    select
+        *,
+        1 as units_reporting,
+        false as is_resolved_everywhere,
+        false as is_resolved_in_tree
+    from in_tree
+    anti join shared using (province_code, tip_code, received_date)
+
+),
+
 grouped as (
 
     select
         *,
         count(*) over same_tip as units_reporting,
         bool_and(resolved_date is not null) over same_tip as is_resolved_everywhere,
-        bool_or(is_final) over same_tip as is_resolved_in_tree,
-        max(report_date) over (partition by tree_plan_id) as tree_report_date
+        bool_or(is_final) over same_tip as is_resolved_in_tree
     from in_tree
+    semi join shared using (province_code, tip_code, received_date)
     window same_tip as (partition by tree_plan_id, province_code, tip_code, received_date)
 
 ),
 
 chosen as (
+
+    select * from singles
+
+    union all by name
 
     select *
     from grouped
@@ -74,7 +114,7 @@ final as (
         province_code,
         tip_code,
         received_date,
-        tree_report_date as report_date,  -- the tree's latest report: how far it is known
+        tree_dates.report_date,  -- the tree's latest report: how far it is known
         field,
         accepted_date,
         -- held by a unit of the tree (only transferred within it so far): not resolved yet
@@ -86,6 +126,7 @@ final as (
             then has_criminal_signs end as has_criminal_signs,
         units_reporting
     from chosen
+    inner join tree_dates using (tree_plan_id)
 
 )
 

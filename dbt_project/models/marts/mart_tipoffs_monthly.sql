@@ -43,11 +43,37 @@ tree_scope as (
 
 ),
 
+leaf_trees as (
+
+    -- a plan with no plan below it is its own tree: its agencies' months, summed
+    select
+        'tree' as scope,
+        plan_id,
+        'tree' as agency_id,
+        null::varchar as agency_name,
+        month,
+        field,
+        max(snapshot_date) as snapshot_date,
+        sum(received)::bigint as received,
+        sum(accepted)::bigint as accepted,
+        sum(resolved)::bigint as resolved,
+        sum(resolved_within_20_days)::bigint as resolved_within_20_days,
+        sum(pending_at_month_end)::bigint as pending_at_month_end,
+        sum(overdue_at_month_end)::bigint as overdue_at_month_end,
+        sum(prosecuted)::bigint as prosecuted
+    from plan_scope
+    where plan_id not in (select plan_id from tree_tips)
+    group by plan_id, month, field
+
+),
+
 counts as (
 
     select * from plan_scope
-    union all
+    union all by name
     select * from tree_scope
+    union all by name
+    select * from leaf_trees
 
 ),
 
