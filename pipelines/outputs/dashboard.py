@@ -78,15 +78,13 @@ from pipelines.outputs.report_data import (
     DOCUMENT_MARTS,
     HEADLINE_MART,
     ROWS_AFTER_MART,
-    PeriodSection,
-    TreeView,
     mart_of_plan,
-    period_sections,
     plan_tree,
     read_build_as_of,
     read_mart_file,
     year_as_of,
 )
+from pipelines.outputs.sections import PeriodSection, TreeView, period_sections
 
 # KPI status → (CSS class, icon: the word carries the state, colour and icon only repeat it);
 # problems first, so a leader scanning the page sees what is not met before what is.

@@ -59,7 +59,6 @@ from pipelines.outputs.presentation import (
     tree_status,
 )
 from pipelines.outputs.report_data import (
-    PeriodSection,
     ReportData,
     cover_facts,
     days_late,
@@ -73,6 +72,7 @@ from pipelines.outputs.report_data import (
     tipoff_table,
     tipoff_total,
 )
+from pipelines.outputs.sections import PeriodSection
 
 PCT, COUNT, DATE, DATETIME = "0.0%", "#,##0", "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
 CHANGE = '"+"0.0%;"−"0.0%;0.0%'  # a change on last year: signed as format_change signs it

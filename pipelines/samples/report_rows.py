@@ -28,11 +28,50 @@ FAMILY_WEIGHTS = (38, 12, 10, 7, 5, 5, 4, 3, 3, 3, 3)  # roughly the national sh
 MIDDLE = {"m": ("Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Công", "Thành", "Đình", "Ngọc")}
 MIDDLE["f"] = ("Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Hồng", "Minh", "Phương", "Bích")
 GIVEN = {
-    "m": ("Anh", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Huy", "Khánh", "Long",
-          "Mạnh", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Toàn", "Trung", "Tuấn", "Việt", "Vinh"),
-    "f": ("Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Nhung", "Oanh", "Phượng",
-          "Quyên", "Thảo", "Trang", "Vân", "Yến", "Hằng"),
-}  # fmt: skip
+    "m": (
+        "Anh",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đạt",
+        "Hải",
+        "Hiếu",
+        "Hùng",
+        "Huy",
+        "Khánh",
+        "Long",
+        "Mạnh",
+        "Nam",
+        "Phong",
+        "Quân",
+        "Sơn",
+        "Thắng",
+        "Toàn",
+        "Trung",
+        "Tuấn",
+        "Việt",
+        "Vinh",
+    ),
+    "f": (
+        "Hà",
+        "Hạnh",
+        "Hoa",
+        "Hương",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Nga",
+        "Nhung",
+        "Oanh",
+        "Phượng",
+        "Quyên",
+        "Thảo",
+        "Trang",
+        "Vân",
+        "Yến",
+        "Hằng",
+    ),
+}
 # Preparers' given names never end an informant's name, so a preparer (who is legitimately
 # stored) can never be mistaken for a leaked informant by a privacy scan of the warehouse.
 PREPARER_GIVEN = {
@@ -353,18 +392,7 @@ def enforcement_rows(rng: random.Random, kind: str, scale: float = 1.0) -> list[
         p_low, p_high = PROSECUTING.get(kind, (0.0, 0.0))
         prosecutions = round(violations * rng.uniform(p_low, p_high))
         administrative = max(0, violations - prosecutions - rng.randint(0, 2))
-        rows.append(
-            {
-                "field": label,
-                "inspections": inspections,
-                "violations": violations,
-                "administrative_cases": administrative,
-                "fines_vnd": administrative * rng.randint(6, 80) * 500_000,
-                "goods_value_vnd": violations * rng.randint(15_000, 260_000) * 1_000,
-                "prosecutions": prosecutions,
-                "defendants": prosecutions + rng.randint(0, prosecutions),
-            }
-        )
+        rows.append(_cases(rng, label, inspections, violations, prosecutions, administrative))
     # The columns and field added later come from their own generator, so that the rows drawn
     # before them, and everything drawn after, stay what they were.
     extra = random.Random(f"{kind}:{scale}:{[(r['inspections'], r['fines_vnd']) for r in rows]}")
@@ -372,6 +400,29 @@ def enforcement_rows(rng: random.Random, kind: str, scale: float = 1.0) -> list[
         row.update(_budget_columns(extra, row))
     rows.insert(1, _prohibited_goods(extra, rows[0]))
     return rows
+
+
+def _cases(
+    rng: random.Random,
+    label: str,
+    inspections: int,
+    violations: int,
+    prosecutions: int,
+    administrative: int,
+    fines: tuple[int, int] = (6, 80),  # × 500,000 đồng a case
+    goods: tuple[int, int] = (15_000, 260_000),  # × 1,000 đồng a violation
+) -> Row:
+    """One XuLy row: the money and the defendants drawn for the cases given."""
+    return {
+        "field": label,
+        "inspections": inspections,
+        "violations": violations,
+        "administrative_cases": administrative,
+        "fines_vnd": administrative * rng.randint(*fines) * 500_000,
+        "goods_value_vnd": violations * rng.randint(*goods) * 1_000,
+        "prosecutions": prosecutions,
+        "defendants": prosecutions + rng.randint(0, prosecutions),
+    }
 
 
 def _budget_columns(rng: random.Random, row: Row) -> Row:
@@ -389,16 +440,16 @@ def _prohibited_goods(rng: random.Random, smuggling: Row) -> Row:
     violations = round(inspections * rng.uniform(0.5, 0.9))
     prosecutions = round(violations * rng.uniform(0.0, 0.3))
     administrative = max(0, violations - prosecutions)
-    row = {
-        "field": _LABEL["prohibited_goods"],
-        "inspections": inspections,
-        "violations": violations,
-        "administrative_cases": administrative,
-        "fines_vnd": administrative * rng.randint(10, 120) * 500_000,
-        "goods_value_vnd": violations * rng.randint(20_000, 400_000) * 1_000,
-        "prosecutions": prosecutions,
-        "defendants": prosecutions + rng.randint(0, prosecutions),
-    }
+    row = _cases(
+        rng,
+        _LABEL["prohibited_goods"],
+        inspections,
+        violations,
+        prosecutions,
+        administrative,
+        fines=(10, 120),
+        goods=(20_000, 400_000),
+    )
     return {**row, **_budget_columns(rng, row)}
 
 

@@ -24,15 +24,6 @@ tree as (
 
 ),
 
-tree_dates as (
-
-    select max(report_date) as report_date, tree.tree_plan_id
-    from tree
-    inner join tips on tree.plan_id = tips.plan_id
-    group by tree.tree_plan_id
-
-),
-
 shared as (
 
     -- the (province, Mã tin, receiving date) that more than one unit reports anywhere: only
@@ -56,6 +47,14 @@ in_tree as (
             as is_final
     from tree
     inner join tips on tree.plan_id = tips.plan_id
+
+),
+
+tree_dates as (
+
+    select tree_plan_id, max(report_date) as report_date
+    from in_tree
+    group by tree_plan_id
 
 ),
 
