@@ -280,6 +280,35 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_follow_up(args: argparse.Namespace) -> int:
+    from pipelines.follow_up.lists import FollowUpError
+    from pipelines.follow_up.service import follow_up_days, run_follow_up
+    from pipelines.outputs.presentation import follow_up_label
+    from pipelines.settings import DataPaths
+
+    paths = DataPaths.from_env()
+    try:
+        days = follow_up_days() if args.days is None else args.days
+        outcome = run_follow_up(paths, Path(args.out), days, args.plan, send=args.send)
+    except (FollowUpError, ValueError) as exc:
+        print(f"plan389 follow-up: {exc}", file=sys.stderr)
+        return 2
+    follow, docs = outcome.follow, outcome.documents
+    print(
+        f"follow-up as of {follow.as_of:%d/%m/%Y} (the date the marts were built with), "
+        f"deadlines {days} days ahead: {len(docs.packets)} agencies to chase; "
+        f"{len(docs.written)} files written, {len(docs.kept)} unchanged, "
+        f"{len(docs.removed)} removed, under {args.out}"
+    )
+    counts = follow.rows.group_by("category").len().sort("category")
+    for category, n in counts.iter_rows():
+        print(f"  {follow_up_label(category)}: {n}")
+    if outcome.sending is not None:
+        print(outcome.sending.summary())
+        return 0 if outcome.sending.ok else 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plan389",
@@ -353,6 +382,30 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--year", required=True, type=int, metavar="YYYY")
     report.add_argument("out", metavar="OUT.xlsx")
     report.set_defaults(func=cmd_report)
+
+    follow = sub.add_parser(
+        "follow-up",
+        help="write the đôn đốc lists (a workbook per agency with something to act on, a "
+        "summary for the standing office) and the feedback copies of workbooks with rows in "
+        "quarantine, from the published marts, as of the date they were built with",
+    )
+    follow.add_argument("--plan", metavar="PLAN_ID", help="one plan (default: every plan)")
+    follow.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        metavar="N",
+        help="list deadlines falling in the next N days (default: PLAN389_FOLLOW_UP_DAYS, else 30)",
+    )
+    follow.add_argument(
+        "--send",
+        action="store_true",
+        help="e-mail each agency its list and feedback copies, and the summary to "
+        "PLAN389_SMTP_OFFICE_TO, as the weekly schedule does (needs PLAN389_SMTP_HOST, _PORT, "
+        "_FROM; nothing is sent twice for the same rows)",
+    )
+    follow.add_argument("-o", "--out", required=True, metavar="DIR")
+    follow.set_defaults(func=cmd_follow_up)
 
     sample = sub.add_parser(
         "sample-data",

@@ -7,6 +7,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -164,6 +165,16 @@ def test_informants_never_stored_in_clear(run: Run, tmp_path: Path) -> None:
             scan(f"{schema}.{table}", conn.sql(f'select * from "{schema}"."{table}"').pl())
     for parquet in (run.data / "marts").glob("*.parquet"):
         scan(parquet.name, pl.read_parquet(parquet))
+    # the đôn đốc lists and the feedback copies of the agencies' own workbooks
+    sent_back = sorted((run.data / "marts").glob("f*/**/*.xlsx"))
+    assert any("feedback" in p.parts for p in sent_back)
+    assert any("follow-up" in p.parts for p in sent_back)
+    for book in sent_back:
+        with zipfile.ZipFile(book) as archive:
+            text = "".join(
+                archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")
+            )
+        hits += [f"{book.name}: {s}" for s in secrets if s in text]
     assert len(tables) > 30 and hits == []
     hashes = _warehouse(run, "select count(distinct informant_hash) from raw.tips")[0][0]
     assert hashes > 200  # hashed, not dropped: repeat informants can still be counted
@@ -243,6 +254,7 @@ def test_every_mart_is_published(run: Run) -> None:
         "mart_rows_after_as_of",
         "mart_enforcement_by_field",
         "mart_enforcement_by_period",
+        "mart_follow_up",
         "mart_headline_indicators",
         "mart_ingestion_errors",
         "mart_kpi_targets",

@@ -287,3 +287,30 @@ def _decimal(english: str) -> str:
     if "." in english:
         english = english.rstrip("0").rstrip(".")
     return english.translate(str.maketrans(",.", ".,"))
+
+
+FOLLOW_UP_LABELS = {  # mart_follow_up.category, in the order the lists show them
+    "overdue": "Nhiệm vụ quá hạn",
+    "due_soon": "Nhiệm vụ sắp đến hạn",
+    "no_progress": "Nhiệm vụ chưa báo cáo tiến độ",
+    "report_missing": "Báo cáo chưa gửi (quá hạn)",
+    "report_due": "Báo cáo sắp đến hạn",
+    "report_late": "Báo cáo gửi muộn",
+    "rows_quarantined": "Tệp có dòng bị loại",
+    "file_refused": "Tệp bị từ chối",
+}
+
+
+def follow_up_label(category: str) -> str:
+    return FOLLOW_UP_LABELS.get(category, category)
+
+
+def days_text(days: int | None) -> str:
+    """mart_follow_up.days → "Quá hạn 23 ngày", "Còn 17 ngày", "Đến hạn hôm nay"."""
+    if days is None:
+        return DASH
+    if days > 0:
+        return f"Quá hạn {count_text(days)} ngày"
+    if days < 0:
+        return f"Còn {count_text(-days)} ngày"
+    return "Đến hạn hôm nay"

@@ -295,7 +295,7 @@ def ingestion_errors_of(
     errors: pl.DataFrame, plan_id: str, plan_ids: tuple[str, ...]
 ) -> pl.DataFrame:
     """The plan's rejected files, plus those naming no plan (they may be its agencies')."""
-    keep = [_shows(plan_id, named) for named in _plans_named(errors, plan_ids)]
+    keep = [_shows(plan_id, named) for named in plans_named_in(errors, plan_ids)]
     kept = errors.filter(pl.Series(keep, dtype=pl.Boolean))
     return kept.sort("source_domain", "file_name", maintain_order=True)
 
@@ -312,7 +312,7 @@ def ingestion_errors_shown(
     unpublished = [p for p in plans if p not in published]
     ordered = errors.sort("source_domain", "file_name", maintain_order=True)
     shown: dict[str | None, list[int]] = {None: []}
-    for position, named in enumerate(_plans_named(ordered, plan_ids)):
+    for position, named in enumerate(plans_named_in(ordered, plan_ids)):
         if not named:
             shown[None].append(position)
             continue
@@ -329,7 +329,8 @@ def _shows(plan_id: str, named: frozenset[str]) -> bool:
     return plan_id in named or all(plan_id in other for other in named)
 
 
-def _plans_named(errors: pl.DataFrame, plan_ids: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+def plans_named_in(errors: pl.DataFrame, plan_ids: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """For each rejected file (file_name, reason), the plan ids its name or reason mentions."""
     texts = tuple(
         f"{name or ''} {reason or ''}"
         for name, reason in zip(errors["file_name"], errors["reason"], strict=True)

@@ -99,6 +99,46 @@ RULES: dict[str, tuple[str | None, str, str]] = {
     "duplicate_metric": ("metric", "Mã chỉ tiêu bị lặp", "The metric appears twice"),
 }
 
+# rule: how to fix it, one short sentence in Vietnamese (feedback copies sent back to agencies)
+FIXES: dict[str, str] = {
+    "required": "Nhập giá trị cho ô bắt buộc này.",
+    "missing_column": "Thêm lại cột còn thiếu, tiêu đề đúng như mẫu.",
+    "header_not_found": "Khôi phục dòng tiêu đề cột đúng như mẫu (không sửa, không xóa tiêu đề).",
+    "invalid_date": "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 30/09/2026.",
+    "impossible_date": "Kiểm tra lại ngày và tháng: nhập một ngày có thật, dạng dd/mm/yyyy.",
+    "invalid_number": "Nhập số nguyên (ví dụ 12 hoặc 1.234.567), không kèm chữ hay đơn vị.",
+    "invalid_choice": "Chọn một giá trị trong danh sách thả xuống của mẫu.",
+    "negative_count": "Nhập số không âm (0 nếu không có).",
+    "date_after_report": "Sửa ngày để không muộn hơn Ngày báo cáo ở sheet ThongTin.",
+    "accepted_before_received": "Ngày thụ lý phải bằng hoặc sau ngày tiếp nhận: sửa một trong hai.",
+    "resolved_before_accepted": "Ngày giải quyết phải từ ngày thụ lý trở đi: sửa một trong hai.",
+    "resolved_without_acceptance": "Nhập Ngày thụ lý, hoặc xóa Ngày giải quyết nếu chưa thụ lý.",
+    "outcome_without_resolution": "Nhập Ngày giải quyết, hoặc xóa Kết quả nếu tin chưa giải quyết.",
+    "resolution_without_outcome": "Chọn Kết quả, hoặc xóa Ngày giải quyết nếu tin chưa giải quyết.",
+    "duplicate_tip_code": "Mỗi tin một mã riêng: sửa mã bị trùng hoặc xóa dòng nhập hai lần.",
+    "completed_without_date": "Nhập Ngày hoàn thành, hoặc sửa Tình trạng nếu chưa hoàn thành.",
+    "task_not_in_plan": "Dùng đúng mã nhiệm vụ trong kế hoạch (mã điền sẵn trong mẫu).",
+    "task_not_assigned": "Chỉ báo cáo nhiệm vụ đơn vị chủ trì: xóa dòng này hoặc sửa mã.",
+    "violations_exceed_inspections": "Số vụ vi phạm không được lớn hơn số vụ kiểm tra.",
+    "duplicate_field": "Mỗi lĩnh vực một dòng: gộp các dòng trùng thành một.",
+    "achieved_exceeds_total": "Số đã thực hiện không được lớn hơn tổng số đối tượng.",
+    "unknown_metric": "Dùng mã chỉ tiêu có trong kế hoạch (mã điền sẵn trong mẫu).",
+    "duplicate_metric": "Mỗi chỉ tiêu một dòng: gộp các dòng trùng thành một.",
+}
+
+# rule: every column it spans, for the rules that compare two fields of a row (RULES names the
+# one a quarantine row points at; a feedback copy marks them all)
+RULE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "accepted_before_received": ("received_date", "accepted_date"),
+    "resolved_before_accepted": ("accepted_date", "resolved_date"),
+    "resolved_without_acceptance": ("accepted_date", "resolved_date"),
+    "outcome_without_resolution": ("resolved_date", "outcome"),
+    "resolution_without_outcome": ("resolved_date", "outcome"),
+    "completed_without_date": ("status", "completed_date"),
+    "violations_exceed_inspections": ("inspections", "violations"),
+    "achieved_exceeds_total": ("total", "achieved"),
+}
+
 
 def _codes(choices) -> list[str]:
     return [c.code for c in choices]
