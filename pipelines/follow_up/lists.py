@@ -12,7 +12,6 @@ rewritten nor sent again.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -127,21 +126,29 @@ def agency_slug(agency_id: str) -> str | None:
     return slug
 
 
+def content_keys(rows: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """`by` and `content_key` for each group of rows: SHA-256 of its rows' content
+    (CONTENT_COLUMNS), whatever their order. One pass for every list of a national run."""
+    line = pl.concat_str(
+        [pl.col(c).cast(pl.String).fill_null("\x00") for c in CONTENT_COLUMNS], separator="\x1f"
+    )
+    grouped = rows.group_by(by).agg(line.sort().str.join("\x1e").alias("_content"))
+    digests = [hashlib.sha256(text.encode()).hexdigest() for text in grouped["_content"]]
+    return grouped.drop("_content").with_columns(pl.Series("content_key", digests, pl.String))
+
+
 def content_key(rows: pl.DataFrame) -> str:
     """SHA-256 of the rows' content (CONTENT_COLUMNS), whatever their order."""
-    records = (
-        rows.select([pl.col(c).cast(pl.String) for c in CONTENT_COLUMNS])
-        .sort(list(CONTENT_COLUMNS), nulls_last=True)
-        .rows()
-    )
-    return hashlib.sha256(json.dumps(records, ensure_ascii=False).encode()).hexdigest()
+    keys = content_keys(rows.with_columns(_all=pl.lit(0)), ["_all"])
+    return keys["content_key"][0] if keys.height else hashlib.sha256(b"").hexdigest()
 
 
-def agencies_to_chase(rows: pl.DataFrame) -> list[tuple[str, str]]:
-    """(plan_id, agency_id) of every agency with something to act on that one can write to."""
-    pairs = rows.filter(pl.col("agency_id").is_not_null()).select("plan_id", "agency_id").unique()
-    return sorted(
-        (p, a) for p, a in pairs.iter_rows() if p is not None and agency_slug(a) is not None
+def chased(rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows of agencies with something to act on that one can write to: in a plan, with an
+    agency_slug (not a collective, not the office's own rows)."""
+    slug = pl.col("agency_id").str.extract(r"^[^:]*:(.+)$")
+    return rows.filter(
+        pl.col("plan_id").is_not_null() & slug.is_not_null() & ~slug.str.starts_with("group:")
     )
 
 
