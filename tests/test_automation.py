@@ -259,9 +259,18 @@ def location_defs() -> dg.Definitions:
 
 
 def test_location_wires_the_automation(location_defs: dg.Definitions) -> None:
-    assert {s.name for s in location_defs.schedules or []} == {"nightly_load", "nightly_purge"}
+    schedules = {s.name: s for s in location_defs.schedules or []}
+    assert set(schedules) == {"nightly_load", "nightly_purge", "follow_up_schedule"}
     assert {s.name for s in location_defs.sensors or []} == {"raw_files_sensor"}
-    assert {j.name for j in location_defs.jobs or []} == {"full_load", "purge_old_runs"}
+    assert {j.name for j in location_defs.jobs or []} == {
+        "full_load",
+        "purge_old_runs",
+        "send_follow_up",
+    }
+    weekly = schedules["follow_up_schedule"]  # Monday 07:00 in Vietnam, mails only when on
+    assert (weekly.cron_schedule, weekly.execution_timezone) == ("0 7 * * 1", "Asia/Ho_Chi_Minh")
+    assert weekly.job_name == "send_follow_up"
+    assert weekly.default_status == dg.DefaultScheduleStatus.STOPPED
 
 
 def test_housekeeping_stays_out_of_the_loads(location_defs: dg.Definitions) -> None:
@@ -273,6 +282,7 @@ def test_housekeeping_stays_out_of_the_loads(location_defs: dg.Definitions) -> N
     ):
         ops = {node.name for node in job.graph.node_defs}
         assert "warehouse_models" in ops and "delete_old_runs" not in ops
+        assert "follow_up" in ops and "send_follow_up_op" not in ops  # loads never mail
     purge = location_defs.resolve_job_def("purge_old_runs")
     assert [node.name for node in purge.graph.node_defs] == ["delete_old_runs"]
 

@@ -84,10 +84,11 @@ def set_value(cell: Cell, value: Any) -> Cell:
 
 
 def fixed_bytes(wb: Workbook) -> bytes:
-    """Save, then re-zip with fixed timestamps (openpyxl stamps `modified` and zip times)."""
+    """Save, then re-zip with fixed timestamps (openpyxl stamps `created` when the workbook is
+    made, `modified` and the zip entries' times when it is saved)."""
     buf = io.BytesIO()
     wb.save(buf)
-    wb.properties.modified = FIXED_TIME
+    wb.properties.created = wb.properties.modified = FIXED_TIME
     out = io.BytesIO()
     with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():

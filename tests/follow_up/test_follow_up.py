@@ -262,3 +262,20 @@ def test_cli_writes_the_lists_and_refuses_a_bad_window(data_dir: Path) -> None:
         capture_output=True, text=True, env=env, cwd=REPO_ROOT, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "between 0 and 90" in bad.stderr
+
+
+def test_lists_written_by_worker_processes_are_the_same_bytes(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines.follow_up import documents
+
+    monkeypatch.setattr(documents, "MIN_FILES_FOR_WORKERS", 2)
+    follow = read_follow_up(DataPaths(data_dir).marts, 30)
+    written = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("PLAN389_WORKERS", workers)
+        out = data_dir / f"out-{workers}"
+        result = write_follow_up(follow, DataPaths(data_dir).raw_reports, out)
+        assert len(result.written) > 20
+        written[workers] = {p.relative_to(out): p.read_bytes() for p in result.written}
+    assert written["1"] == written["2"]
