@@ -21,6 +21,9 @@ def data_dir() -> Path:
     return value if value.is_absolute() else REPO_ROOT / value
 
 
+CONTACTS_FILE = "agencies.xlsx"  # under raw/: the follow-up mail's addresses
+
+
 @dataclass(frozen=True)
 class DataPaths:
     root: Path
@@ -45,6 +48,16 @@ class DataPaths:
     @property
     def marts(self) -> Path:
         return self.root / "marts"
+
+    @property
+    def contacts(self) -> Path:
+        """The agencies' e-mail addresses for the follow-up mail (optional)."""
+        return self.root / "raw" / CONTACTS_FILE
+
+    @property
+    def state(self) -> Path:
+        """What must outlive a warehouse rebuild: the follow-up sent log."""
+        return self.root / "state"
 
     @classmethod
     def from_env(cls) -> DataPaths:

@@ -45,8 +45,6 @@ from pipelines.reports.reader import WorkbookError, read_sheets
 from pipelines.reports.sheets import HEADER_SEARCH_ROWS, column_key
 from pipelines.settings import DataPaths
 
-CONTACTS_FILE = "agencies.xlsx"  # under raw/
-
 # column → (header shown in problems, headers accepted)
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "agency_name": (
@@ -145,7 +143,7 @@ class ContactRowSchema(pa.DataFrameModel):
 
 def contacts_path(paths: DataPaths) -> Path:
     """Where the contact file is: `<data dir>/raw/agencies.xlsx`."""
-    return paths.root / "raw" / CONTACTS_FILE
+    return paths.contacts
 
 
 def problem(
@@ -298,8 +296,25 @@ def resolve_in_plan(name: str, plan: PlanAgencies) -> str | None:
     return plan.names.get(fold(name))
 
 
-def resolve_name(name: str, plan_id: str | None, plans: dict[str, PlanAgencies]) -> Resolution:
-    """Resolve a contact's agency name in its plan, or in every plan when it names none."""
+def plan_index(plans: dict[str, PlanAgencies]) -> dict[str, set[str]]:
+    """Agency slug (its id after the locality) or folded name → the plans naming it: a name
+    without a plan is resolved only in the plans that could name it (resolving in each of a
+    national set's ~3,400 plans takes seconds a name)."""
+    index: dict[str, set[str]] = {}
+    for plan in plans.values():
+        for key in (*(a.partition(":")[2] for a in plan.agencies), *plan.names):
+            index.setdefault(key, set()).add(plan.plan_id)
+    return index
+
+
+def resolve_name(
+    name: str,
+    plan_id: str | None,
+    plans: dict[str, PlanAgencies],
+    index: dict[str, set[str]] | None = None,
+) -> Resolution:
+    """Resolve a contact's agency name in its plan, or in every plan when it names none
+    (those `index`, see plan_index, says could name it)."""
     if is_collective(name):
         return Resolution(rule="collective")
     if plan_id is not None:
@@ -307,10 +322,16 @@ def resolve_name(name: str, plan_id: str | None, plans: dict[str, PlanAgencies])
         if found is None:
             return Resolution(rule="agency_not_in_plan", details=(("plan", plan_id),))
         return Resolution(matches=((plan_id, found),))
+    if index is None:
+        candidates = list(plans)
+    else:
+        slug = resolve_agency(name, None).agency_id.partition(":")[2]
+        wanted = index.get(slug, set()) | index.get(fold(name), set())
+        candidates = [p for p in plans if p in wanted]
     matches = [
-        (plan.plan_id, found)
-        for plan in plans.values()
-        if (found := resolve_in_plan(name, plan)) is not None
+        (plans[candidate].plan_id, found)
+        for candidate in candidates
+        if (found := resolve_in_plan(name, plans[candidate])) is not None
     ]
     if not matches:
         return Resolution(rule="unknown_agency")
@@ -334,6 +355,7 @@ def contacts_from_rows(rows: Sequence[dict], plans: dict[str, PlanAgencies]) -> 
     result = ContactsResult([], [])
     seen: dict[tuple[str, str, str], tuple[int, int]] = {}  # (plan, agency, address) → first
     resolved: dict[tuple[str, str | None], Resolution] = {}
+    naming = plan_index(plans)
     for index, row in enumerate(frame.iter_rows(named=True)):
         if index in failed:
             result.problems += failed[index]
@@ -342,7 +364,7 @@ def contacts_from_rows(rows: Sequence[dict], plans: dict[str, PlanAgencies]) -> 
         where = {"sheet": row["sheet"], "row": row["row_number"]}
         key = (fold(name), plan_id)
         if key not in resolved:
-            resolved[key] = resolve_name(name, plan_id, plans)
+            resolved[key] = resolve_name(name, plan_id, plans, naming)
         resolution = resolved[key]
         if resolution.rule is not None:  # once per row: see _deduplicated
             details = dict(resolution.details)

@@ -34,7 +34,7 @@ from pipelines.follow_up.lists import (
     chased,
     content_key,
     content_keys,
-    refused_plan,
+    refused_folders,
 )
 from pipelines.follow_up.workbooks import agency_workbook, summary_workbook
 from pipelines.parallel import map_in_processes, worker_count
@@ -113,11 +113,11 @@ def _feedback_plan(follow: FollowUp, raw_reports: Path, root: Path) -> dict[str,
     return planned
 
 
-def _refusals_plan(follow: FollowUp, root: Path, plan_ids: tuple[str, ...]) -> list[_Planned]:
+def _refusals_plan(follow: FollowUp, root: Path) -> list[_Planned]:
     refused = follow.rows.filter(pl.col("category") == "file_refused")
     planned = []
-    for row in refused.iter_rows(named=True):
-        folder = refused_plan(row["file_name"], row["detail"], plan_ids)
+    folders = refused_folders(refused, follow.plan_ids)
+    for row, folder in zip(refused.iter_rows(named=True), folders, strict=True):
         target = root / FEEDBACK_FOLDER / folder / f"{Path(row['file_name']).name}.Loi.xlsx"
         reason = row["detail"] or ""
         key = _digest(row["file_name"], reason)
@@ -142,11 +142,11 @@ def _agency_lists(follow: FollowUp) -> pl.DataFrame:
 
 
 def plan_documents(
-    follow: FollowUp, raw_reports: Path, root: Path, plan_ids: tuple[str, ...]
+    follow: FollowUp, raw_reports: Path, root: Path
 ) -> tuple[list[_Planned], list[AgencyPacket], Path | None, str]:
     """Every document the follow-up calls for, with its content key (nothing written yet)."""
     copies = _feedback_plan(follow, raw_reports, root)
-    planned: list[_Planned] = [*copies.values(), *_refusals_plan(follow, root, plan_ids)]
+    planned: list[_Planned] = [*copies.values(), *_refusals_plan(follow, root)]
     plans = {r["plan_id"]: r for r in follow.plans.iter_rows(named=True)}
     lists = root / LISTS_FOLDER
     packets: list[AgencyPacket] = []
@@ -255,16 +255,11 @@ def _read_contents(folder: Path) -> dict[str, str]:
         return {}
 
 
-def write_follow_up(
-    follow: FollowUp,
-    raw_reports: Path,
-    root: Path,
-    plan_id: str | None = None,
-    plan_ids: tuple[str, ...] = (),
-) -> FollowUpResult:
+def write_follow_up(follow: FollowUp, raw_reports: Path, root: Path) -> FollowUpResult:
     """Write what changed, keep what did not, remove what is no longer called for (within the
-    plan's folders when `plan_id` is given, else everywhere under the two folders)."""
-    planned, packets, summary, summary_key = plan_documents(follow, raw_reports, root, plan_ids)
+    plan's folders when the follow-up is one plan's, else everywhere under the two folders)."""
+    plan_id = follow.plan_id
+    planned, packets, summary, summary_key = plan_documents(follow, raw_reports, root)
     if plan_id is not None:  # one plan: its own folders only
         planned = [p for p in planned if plan_id in p.path.relative_to(root).parts[:2]]
         summary, summary_key = None, ""

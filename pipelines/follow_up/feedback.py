@@ -55,6 +55,7 @@ from pipelines.outputs.cells import (
     BORDER,
     FIXED_TIME,
     HEADER_FILL,
+    LINK_FONT,
     WRAP,
     fit_row_height,
     print_landscape,
@@ -72,7 +73,6 @@ from pipelines.reports.template import DATE_FORMAT
 FEEDBACK_SHEET = "Loi"
 AUTHOR = "plan389"
 PROBLEM_FILL = PatternFill("solid", fgColor="FFCDD2")  # light red, kept for plan389's marks
-LINK_FONT = Font(color="0563C1", underline="single")
 TITLE_FONT = Font(bold=True, size=13)
 LOI_HEADERS = ("Trang tính", "Dòng", "Cột", "Giá trị", "Lỗi", "Cách sửa")
 LOI_WIDTHS = (18, 8, 30, 26, 50, 60)

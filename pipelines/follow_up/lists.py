@@ -66,6 +66,8 @@ class FollowUp:
     rows: pl.DataFrame  # mart_follow_up rows, in the window, sorted
     plans: pl.DataFrame  # plan_id, plan_title, plan_number, locality (every plan in scope)
     quarantine: pl.DataFrame  # mart_quarantine rows of current workbooks in scope
+    plan_id: str | None = None  # the one plan in scope, or None for every plan
+    plan_ids: tuple[str, ...] = ()  # every published plan (refused files name theirs)
 
 
 def read_follow_up(
@@ -83,6 +85,7 @@ def read_follow_up(
     as_of = build_as_of(pl.read_parquet(marts_dir / "mart_build_info.parquet"))
     rows = pl.read_parquet(path)
     plans = pl.read_parquet(marts_dir / "mart_plans.parquet")
+    plan_ids = tuple(plans["plan_id"])
     quarantine = pl.read_parquet(marts_dir / "mart_quarantine.parquet").filter(
         ~pl.col("is_superseded").fill_null(False) & pl.col("plan_id").is_not_null()
     )
@@ -93,7 +96,9 @@ def read_follow_up(
         plans = plans.filter(pl.col("plan_id") == plan_id)
         quarantine = quarantine.filter(pl.col("plan_id") == plan_id)
     plans = plans.filter(~pl.col("is_reference").fill_null(False))
-    return FollowUp(as_of, days, in_window(rows, days), _plan_labels(plans), quarantine)
+    return FollowUp(
+        as_of, days, in_window(rows, days), _plan_labels(plans), quarantine, plan_id, plan_ids
+    )
 
 
 def in_window(rows: pl.DataFrame, days: int) -> pl.DataFrame:
@@ -181,9 +186,12 @@ def urgency(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def refused_plan(file_name: str, reason: str | None, plan_ids: tuple[str, ...]) -> str:
-    """The folder of a file refused whole: the one plan its name or reason names, else
-    REFUSED_FOLDER (the rule the plan reports use to show rejected files)."""
-    frame = pl.DataFrame({"file_name": [file_name], "reason": [reason]})
-    named = plans_named_in(frame, plan_ids)[0]
-    return next(iter(named)) if len(named) == 1 else REFUSED_FOLDER
+def refused_folders(refused: pl.DataFrame, plan_ids: tuple[str, ...]) -> list[str]:
+    """For each file refused whole (file_name, detail), its feedback folder: the one plan its
+    name or reason names, else REFUSED_FOLDER (the rule the plan reports use to show rejected
+    files)."""
+    frame = refused.select("file_name", pl.col("detail").alias("reason"))
+    return [
+        next(iter(named)) if len(named) == 1 else REFUSED_FOLDER
+        for named in plans_named_in(frame, plan_ids)
+    ]

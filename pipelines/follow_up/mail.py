@@ -13,7 +13,7 @@ set (`smtp_settings` returns None when none of them is; some but not all is an e
   `;`), for the summary.
 
 Nothing is sent twice for the same content. A mail carries `content_key`, a digest of the rows
-it reports that the caller computes (`rows_digest` helps): the same rows give the same key
+it reports that the caller computes (`lists.content_keys`): the same rows give the same key
 whatever the bytes of the attached workbook. The sent log keys a mail on its recipients
 (sorted, lowercased) and that content key (`mail_key`); a mail already in the log is skipped.
 A mail is recorded only after the server accepted it.
@@ -44,8 +44,9 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Literal, get_args
 
-import polars as pl
 from filelock import FileLock
+
+from pipelines.settings import DataPaths
 
 HOST_ENV = "PLAN389_SMTP_HOST"
 PORT_ENV = "PLAN389_SMTP_PORT"
@@ -61,7 +62,6 @@ MAIL_KINDS = ("agency", "office")
 TIMEOUT_SECONDS = 60  # per SMTP operation
 LOCK_TIMEOUT_SECONDS = 600  # waiting for another batch to finish with the sent log
 SENT_LOG_FILE = "follow_up_sent.jsonl"
-STATE_DIR = "state"
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -241,18 +241,6 @@ def mail_key(mail: Mail) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def rows_digest(frame: pl.DataFrame) -> str:
-    """A content key for rows: the same rows give the same digest whatever their order, the
-    order of the columns, or the bytes of the file they are written to."""
-    columns = sorted(frame.columns)
-    texts = frame.select(pl.col(c).cast(pl.String) for c in columns) if columns else frame
-    lines = sorted(json.dumps(row, ensure_ascii=False) for row in texts.iter_rows())
-    digest = hashlib.sha256(json.dumps(columns, ensure_ascii=False).encode())
-    for line in lines:
-        digest.update(b"\n" + line.encode())
-    return digest.hexdigest()
-
-
 def attachment_type(path: Path) -> tuple[str, str]:
     """(maintype, subtype) of a file to attach, by its suffix."""
     known = _MIME_TYPES.get(path.suffix.lower())
@@ -332,7 +320,7 @@ class SentLog:
     @classmethod
     def for_data_dir(cls, root: Path) -> SentLog:
         """The log under `<root>/state/`, creating the folder."""
-        folder = Path(root) / STATE_DIR
+        folder = DataPaths(Path(root)).state
         folder.mkdir(parents=True, exist_ok=True)
         return cls(folder / SENT_LOG_FILE)
 

@@ -15,12 +15,12 @@ from datetime import datetime
 
 import polars as pl
 
-from pipelines.follow_up.contacts import CONTACTS_FILE, read_contacts
+from pipelines.follow_up.contacts import read_contacts, recipients
 from pipelines.follow_up.documents import AgencyPacket, FollowUpResult
 from pipelines.follow_up.lists import FollowUp
 from pipelines.follow_up.mail import Mail, SendReport, SentLog, send_mails, smtp_settings
 from pipelines.outputs.presentation import date_text
-from pipelines.settings import DataPaths
+from pipelines.settings import CONTACTS_FILE, DataPaths
 
 
 @dataclass
@@ -44,6 +44,9 @@ class SendOutcome:
             f"without an address in raw/{CONTACTS_FILE}"
         ]
         lines += [f"  failed: {', '.join(m.to)}: {why}" for m, why in report.failed]
+        lines += [
+            f"  sent, but the server refused: {', '.join(refused)}" for _, refused in report.refused
+        ]
         lines += [
             f"  raw/{CONTACTS_FILE} row {p.get('row')}: {p.get('reason_en') or p.get('reason_vi')}"
             for p in self.contact_problems
@@ -119,20 +122,18 @@ def send_follow_up(
     if settings is None:
         return SendOutcome(configured=False)
     outcome = SendOutcome(configured=True)
-    addresses: dict[tuple[str, str], set[str]] = {}
-    contacts_path = paths.root / "raw" / CONTACTS_FILE
-    if contacts_path.is_file():
-        contacts = read_contacts(contacts_path, plan_agencies(paths))
+    addresses: dict[tuple[str, str], tuple[str, ...]] = {}
+    if paths.contacts.is_file():
+        contacts = read_contacts(paths.contacts, plan_agencies(paths))
         outcome.contact_problems = contacts.problems
-        for contact in contacts.contacts:
-            addresses.setdefault((contact.plan_id, contact.agency_id), set()).add(contact.email)
+        addresses = recipients(contacts.contacts)
     mails: list[Mail] = []
     for packet in documents.packets:
         to = addresses.get((packet.plan_id, packet.agency_id))
         if not to:
             outcome.without_address.append(packet)
             continue
-        mails.append(_agency_mail(packet, tuple(sorted(to)), follow))
+        mails.append(_agency_mail(packet, to, follow))
     if settings.office_to and documents.summary is not None:
         mails.append(_office_mail(documents, settings.office_recipients, follow))
     outcome.report = send_mails(mails, settings, SentLog.for_data_dir(paths.root), now=now)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import polars as pl
-
 from pipelines.follow_up.documents import FollowUpResult, write_follow_up
 from pipelines.follow_up.lists import DEFAULT_DAYS, FollowUp, FollowUpError, read_follow_up
 from pipelines.settings import DataPaths
@@ -52,10 +50,7 @@ def run_follow_up(
     """Write the follow-up documents under `out_root`; send them when `send` (and the SMTP
     settings are set: without them nothing is ever sent)."""
     follow = read_follow_up(paths.marts, days, plan_id)
-    plan_ids = tuple(
-        pl.read_parquet(paths.marts / "mart_plans.parquet", columns=["plan_id"])["plan_id"]
-    )
-    documents = write_follow_up(follow, paths.raw_reports, out_root, plan_id, plan_ids)
+    documents = write_follow_up(follow, paths.raw_reports, out_root)
     outcome = FollowUpOutcome(follow, documents)
     if send:
         from pipelines.follow_up.sending import send_follow_up

@@ -4,7 +4,7 @@ from the one presentation layer (pipelines/outputs/presentation.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +23,9 @@ from pipelines.follow_up.lists import (
 )
 from pipelines.outputs.cells import (
     BORDER,
+    DATE,
     HEADER_FILL,
+    LINK_FONT,
     WRAP,
     fit_row_height,
     print_landscape,
@@ -32,16 +34,15 @@ from pipelines.outputs.cells import (
 )
 from pipelines.outputs.presentation import (
     DASH,
+    count_text,
     date_text,
     days_text,
     follow_up_label,
     task_status_label,
 )
 
-DATE_FORMAT = "dd/mm/yyyy"
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
-LINK_FONT = Font(color="0563C1", underline="single")
 
 # (header, width) of each list's columns
 TASK_COLUMNS = (("STT", 5), ("Mã NV", 8), ("Nội dung nhiệm vụ", 60), ("Hạn", 12),
@@ -71,7 +72,25 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> None:
     cell = set_value(ws.cell(row, column), value)
     cell.border, cell.alignment = BORDER, WRAP
     if isinstance(value, date):
-        cell.number_format = DATE_FORMAT
+        cell.number_format = DATE
+
+
+def _table(
+    ws: Worksheet,
+    start: int,
+    columns: tuple[tuple[str, int], ...],
+    values: Iterable[tuple],
+    fit: bool = True,
+) -> int:
+    """A header row at `start`, then one row per tuple of `values`; returns the last row."""
+    _header(ws, start, columns)
+    line = start
+    for line, row in enumerate(values, start=start + 1):
+        for column, value in enumerate(row, start=1):
+            _put(ws, line, column, value)
+        if fit:
+            fit_row_height(ws, line)
+    return line
 
 
 def _title(ws: Worksheet, lines: list[tuple[str, str | None]]) -> int:
@@ -86,58 +105,60 @@ def _title(ws: Worksheet, lines: list[tuple[str, str | None]]) -> int:
     return row + 1
 
 
-def _progress_text(row: Mapping) -> str:
-    return task_status_label(row["status"])
-
-
 def _task_rows(ws: Worksheet, start: int, rows: pl.DataFrame) -> int:
-    _header(ws, start, TASK_COLUMNS)
-    line = start
-    for number, row in enumerate(rows.iter_rows(named=True), start=1):
-        line = start + number
-        values = (number, row["task_code"], row["item"], row["due_date"], row["days"],
-                  days_text(row["days"]), _progress_text(row))  # fmt: skip
-        for column, value in enumerate(values, start=1):
-            _put(ws, line, column, value)
-        fit_row_height(ws, line)
-    return line + 2
+    values = (
+        (
+            n,
+            r["task_code"],
+            r["item"],
+            r["due_date"],
+            r["days"],
+            days_text(r["days"]),
+            task_status_label(r["status"]),
+        )
+        for n, r in enumerate(rows.iter_rows(named=True), start=1)
+    )
+    return _table(ws, start, TASK_COLUMNS, values) + 2
+
+
+def _report_state(row: Mapping) -> str:
+    if row["category"] == "report_late":
+        return f"Gửi muộn {count_text(row['days'])} ngày"
+    return days_text(row["days"])
 
 
 def _report_rows(ws: Worksheet, start: int, rows: pl.DataFrame) -> int:
-    _header(ws, start, REPORT_COLUMNS)
-    line = start
-    for number, row in enumerate(rows.iter_rows(named=True), start=1):
-        line = start + number
-        if row["category"] == "report_late":
-            state = f"Gửi muộn {row['days']} ngày"
-        else:
-            state = days_text(row["days"])
-        values = (number, row["item"], row["detail"] or DASH, row["due_date"], row["days"], state)
-        for column, value in enumerate(values, start=1):
-            _put(ws, line, column, value)
-        fit_row_height(ws, line)
-    return line + 2
+    values = (
+        (n, r["item"], r["detail"] or DASH, r["due_date"], r["days"], _report_state(r))
+        for n, r in enumerate(rows.iter_rows(named=True), start=1)
+    )
+    return _table(ws, start, REPORT_COLUMNS, values) + 2
+
+
+def _file_note(row: Mapping) -> str:
+    if row["category"] == "rows_quarantined":
+        return "Sửa các ô được đánh dấu trong bản phản hồi rồi gửi lại"
+    return f"Tệp không dùng được: {row['detail'] or DASH}"
 
 
 def _file_rows(ws: Worksheet, start: int, rows: pl.DataFrame, links: Mapping[str, str]) -> int:
-    _header(ws, start, FILE_COLUMNS)
-    line = start
-    for number, row in enumerate(rows.iter_rows(named=True), start=1):
-        line = start + number
-        link = links.get(row["file_name"])
-        note = (
-            "Sửa các ô được đánh dấu trong bản phản hồi rồi gửi lại"
-            if row["category"] == "rows_quarantined"
-            else f"Tệp không dùng được: {row['detail'] or DASH}"
+    records = rows.to_dicts()
+    values = (
+        (
+            n,
+            r["file_name"],
+            r["rows_quarantined"],
+            links.get(r["file_name"]) or DASH,
+            _file_note(r),
         )
-        values = (number, row["file_name"], row["rows_quarantined"], link or DASH, note)
-        for column, value in enumerate(values, start=1):
-            _put(ws, line, column, value)
-        if link:
+        for n, r in enumerate(records, start=1)
+    )
+    last = _table(ws, start, FILE_COLUMNS, values)
+    for line, row in enumerate(records, start=start + 1):
+        if link := links.get(row["file_name"]):
             cell = ws.cell(line, 4)
             cell.hyperlink, cell.font = link, LINK_FONT
-        fit_row_height(ws, line)
-    return line + 2
+    return last + 2
 
 
 def agency_workbook(
@@ -207,45 +228,42 @@ def summary_workbook(rows: pl.DataFrame, as_of: date, days: int, path: Path) -> 
             ("Thứ tự:", "quá hạn nhiều ngày nhất trước, rồi hạn gần nhất"),
         ],
     )
-    _header(ws, line, SUMMARY_COLUMNS)
     first = line
-    for number, row in enumerate(urgency(rows).iter_rows(named=True), start=1):
-        line = first + number
-        agency = row["agency_name"] or ("Không rõ (tệp bị từ chối)" if not row["agency_id"] else "")
-        values = (
-            number,
-            row["plan_id"] or DASH,
-            agency,
-            row["most_days_overdue"],
-            row["next_due_date"],
-            *(row[c] for c in CATEGORIES),
-            row["items"],
+    values = (
+        (
+            n,
+            r["plan_id"] or DASH,
+            r["agency_name"] or ("Không rõ (tệp bị từ chối)" if not r["agency_id"] else ""),
+            r["most_days_overdue"],
+            r["next_due_date"],
+            *(r[c] for c in CATEGORIES),
+            r["items"],
         )
-        for column, value in enumerate(values, start=1):
-            _put(ws, line, column, value)
+        for n, r in enumerate(urgency(rows).iter_rows(named=True), start=1)
+    )
+    line = _table(ws, first, SUMMARY_COLUMNS, values, fit=False)
     ws.auto_filter.ref = f"A{first}:{get_column_letter(len(SUMMARY_COLUMNS))}{max(line, first)}"
     ws.freeze_panes = ws.cell(first + 1, 4)
     print_landscape(ws, "Tổng hợp đôn đốc")
 
     detail = wb.create_sheet("ChiTiet")
-    _header(detail, 1, DETAIL_COLUMNS)
-    line = 1
-    for line, row in enumerate(rows.iter_rows(named=True), start=2):
-        values = (
-            row["plan_id"] or DASH,
-            row["agency_name"] or DASH,
-            follow_up_label(row["category"]),
-            row["task_code"],
-            row["item"],
-            row["due_date"],
-            row["days"],
-            days_text(row["days"]) if row["days"] is not None else DASH,
-            row["file_name"],
-            row["rows_quarantined"],
-            row["detail"],
+    values = (
+        (
+            r["plan_id"] or DASH,
+            r["agency_name"] or DASH,
+            follow_up_label(r["category"]),
+            r["task_code"],
+            r["item"],
+            r["due_date"],
+            r["days"],
+            days_text(r["days"]),
+            r["file_name"],
+            r["rows_quarantined"],
+            r["detail"],
         )
-        for column, value in enumerate(values, start=1):
-            _put(detail, line, column, value)
+        for r in rows.iter_rows(named=True)
+    )
+    line = _table(detail, 1, DETAIL_COLUMNS, values, fit=False)
     detail.auto_filter.ref = f"A1:{get_column_letter(len(DETAIL_COLUMNS))}{max(line, 1)}"
     detail.freeze_panes = "A2"
     print_landscape(detail, "Chi tiết đôn đốc")

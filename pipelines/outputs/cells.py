@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
@@ -30,6 +30,9 @@ HELPER_FILL = PatternFill("solid", fgColor="EDEDED")  # shown for reference, not
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
+LINK_FONT = Font(color="0563C1", underline="single")  # a cell holding a hyperlink
+# number formats: percentages, counts, dates (Vietnamese day first), moments
+PCT, COUNT, DATE, DATETIME = "0.0%", "#,##0", "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
 FIXED_TIME = datetime(2026, 1, 1)  # workbook and zip timestamps: same inputs, same bytes
 
 

@@ -22,7 +22,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.outputs.cells import HEADER_FILL, print_landscape, set_value, wrapped_lines
+from pipelines.outputs.cells import (
+    COUNT,
+    DATE,
+    DATETIME,
+    HEADER_FILL,
+    PCT,
+    print_landscape,
+    set_value,
+    wrapped_lines,
+)
 from pipelines.outputs.presentation import (
     BEHIND,
     COMPLIANCE_LABELS,
@@ -74,7 +83,6 @@ from pipelines.outputs.report_data import (
 )
 from pipelines.outputs.sections import PeriodSection
 
-PCT, COUNT, DATE, DATETIME = "0.0%", "#,##0", "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
 CHANGE = '"+"0.0%;"−"0.0%;0.0%'  # a change on last year: signed as format_change signs it
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 # conditional formats (dxf) take a solid fill's colour from bgColor, cells from fgColor: set both

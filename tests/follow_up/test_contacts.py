@@ -10,14 +10,16 @@ import pytest
 from openpyxl import Workbook
 
 from pipelines.follow_up.contacts import (
-    CONTACTS_FILE,
     Contact,
     contacts_path,
+    plan_index,
+    plans_from_frame,
     read_contacts,
     recipients,
+    resolve_name,
 )
 from pipelines.plans.loader import load_plan_folder
-from pipelines.settings import DataPaths
+from pipelines.settings import CONTACTS_FILE, DataPaths
 from tests.conftest import PLANS_DIR
 
 TH, HY, LC, HR = (
@@ -339,3 +341,23 @@ def test_plan_agencies_must_have_the_columns(tmp_path: Path) -> None:
     path = write_contacts(tmp_path / "agencies.xlsx", ["Tên cơ quan", "Email"], [])
     with pytest.raises(ValueError, match="locality_code"):
         read_contacts(path, pl.DataFrame({"plan_id": [], "agency_id": [], "agency_name": []}))
+
+
+def test_the_plan_index_finds_what_searching_every_plan_finds(
+    with_second_plan: pl.DataFrame,
+) -> None:
+    plans = plans_from_frame(with_second_plan)
+    names = [
+        *with_second_plan["agency_name"].unique().sort(),
+        "Công an tỉnh Thanh Hóa",
+        "Sở Công Thương tỉnh Lào Cai",
+        "Công an phường Hàm Rồng",
+        "Chi cục Hải quan khu vực IV",
+        "Sở Tài chính tỉnh Hưng Yên",
+        "Sở Y tá tỉnh Thanh Hóa",
+        "Sở Du lịch Vũ trụ",
+        "Các sở, ban, ngành",
+    ]
+    index = plan_index(plans)
+    for name in names:
+        assert resolve_name(name, None, plans, index) == resolve_name(name, None, plans), name

@@ -212,7 +212,7 @@ def test_one_plan_writes_only_its_folder(data_dir: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.xlsx")}
     follow = read_follow_up(paths.marts, days=30, plan_id="ham-rong-kh-2026")
     assert set(follow.rows["plan_id"]) == {"ham-rong-kh-2026"}
-    result = write_follow_up(follow, paths.raw_reports, out, "ham-rong-kh-2026")
+    result = write_follow_up(follow, paths.raw_reports, out)
     assert result.removed == [] and result.written == []
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.xlsx")} == before
     with pytest.raises(FollowUpError):
@@ -279,3 +279,18 @@ def test_lists_written_by_worker_processes_are_the_same_bytes(
         assert len(result.written) > 20
         written[workers] = {p.relative_to(out): p.read_bytes() for p in result.written}
     assert written["1"] == written["2"]
+
+
+def test_content_key_is_about_rows_not_their_order() -> None:
+    base = {c: ["x", "y"] for c in ("follow_up_key", "category", "item", "due_date", "status")}
+    rows = pl.DataFrame(
+        base
+        | {"file_name": ["T-1", "T-2"], "rows_quarantined": [1, 2], "detail": ["required", None]}
+    )
+    shuffled = rows.reverse().select(reversed(rows.columns))
+    assert content_key(rows) == content_key(shuffled)
+    changed = rows.with_columns(pl.lit("invalid_date").alias("detail"))
+    assert content_key(rows) != content_key(changed)
+    assert content_key(rows) != content_key(rows.head(1))
+    nulls = rows.with_columns(pl.Series("detail", ["required", "None"]))
+    assert content_key(rows) != content_key(nulls)

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
 
-import polars as pl
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -33,7 +32,6 @@ from pipelines.follow_up.mail import (
     SmtpSettingsError,
     build_message,
     mail_key,
-    rows_digest,
     send_mails,
     smtp_settings,
 )
@@ -345,20 +343,6 @@ def test_the_log_keys_on_recipients_and_content_not_bytes(workbook: Path) -> Non
     assert mail_key(mail) == mail_key(agency_mail(workbook, subject="Another subject"))
     assert mail_key(mail) != mail_key(agency_mail(workbook, key="rows-v2"))
     assert mail_key(mail) != mail_key(agency_mail(workbook, to=mail.to[:1]))
-
-
-def test_rows_digest_is_about_rows_not_their_order() -> None:
-    rows = pl.DataFrame({"tip_code": ["T-1", "T-2"], "rule": ["required", None]})
-    shuffled = rows.reverse().select("rule", "tip_code")
-    assert rows_digest(rows) == rows_digest(shuffled)
-    changed = rows.with_columns(pl.lit("invalid_date").alias("rule"))
-    assert rows_digest(rows) != rows_digest(changed)
-    assert rows_digest(rows) != rows_digest(rows.head(1))
-    nulls = pl.DataFrame({"tip_code": ["T-1", "T-2"], "rule": ["required", "None"]})
-    assert rows_digest(rows) != rows_digest(nulls)
-
-
-# ---------------------------------------------------------------------------- sending
 
 
 def test_mails_arrive_with_their_recipients_text_and_attachments(

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pipelines.follow_up.contacts import CONTACTS_FILE
 from pipelines.follow_up.service import run_follow_up
-from pipelines.settings import DataPaths
+from pipelines.settings import CONTACTS_FILE, DataPaths
 from tests.follow_up.test_mail import Collector, Server, _serve
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)

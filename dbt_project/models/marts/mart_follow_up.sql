@@ -65,7 +65,7 @@ parameters as (
 
     select
         {{ as_of_date() }} as as_of_date,
-        {{ var('follow_up_horizon_days', 90) }} as horizon_days
+        {{ as_of_date() }} + to_days({{ var('follow_up_horizon_days', 90) }}) as horizon_end_date
 
 ),
 
@@ -238,7 +238,7 @@ task_categories as (
                 task_leads.deadline_kind = 'once'
                 and coalesce(task_leads.status, '') <> 'completed'
                 and task_leads.due_date between parameters.as_of_date
-                and parameters.as_of_date + to_days(cast(parameters.horizon_days as integer))
+                and parameters.horizon_end_date
                 then 'due_soon'
             when
                 task_leads.not_reported
@@ -274,10 +274,7 @@ task_items as (
         deadline_kind,
         due_date,
         date_diff('day', due_date, as_of_date) as days,
-        status,
-        cast(null as varchar) as file_name,
-        cast(null as bigint) as rows_quarantined,
-        cast(null as varchar) as detail
+        status
 
     from task_categories
     where category is not null
@@ -296,10 +293,8 @@ report_items as (
             else 'report_due'
         end as category,
         'report' as item_kind,
-        cast(null as varchar) as task_code,
         'Báo cáo năm ' || compliance.report_year as item,
         compliance.report_year,
-        cast(null as varchar) as deadline_kind,
         compliance.due_date,
         case
             when compliance.is_late
@@ -307,8 +302,6 @@ report_items as (
             else date_diff('day', compliance.due_date, parameters.as_of_date)
         end as days,
         compliance.submission_status as status,
-        cast(null as varchar) as file_name,
-        cast(null as bigint) as rows_quarantined,
         compliance.due_text as detail
 
     from compliance
@@ -320,7 +313,7 @@ report_items as (
         or (
             compliance.first_submission_date is null
             and compliance.due_date between parameters.as_of_date
-            and parameters.as_of_date + to_days(cast(parameters.horizon_days as integer))
+            and parameters.horizon_end_date
         )
 
 ),
@@ -333,13 +326,7 @@ quarantined_files as (
         min(agency_name) as agency_name,
         'rows_quarantined' as category,
         'file' as item_kind,
-        cast(null as varchar) as task_code,
         file_name as item,
-        cast(null as bigint) as report_year,
-        cast(null as varchar) as deadline_kind,
-        cast(null as date) as due_date,
-        cast(null as bigint) as days,
-        cast(null as varchar) as status,
         file_name,
         count(distinct sheet || ':' || row_number) as rows_quarantined,
         min(period) as detail
@@ -353,20 +340,10 @@ quarantined_files as (
 refused_files as (
 
     select
-        cast(null as varchar) as plan_id,
-        cast(null as varchar) as agency_id,
-        cast(null as varchar) as agency_name,
         'file_refused' as category,
         'file' as item_kind,
-        cast(null as varchar) as task_code,
         file_name as item,
-        cast(null as bigint) as report_year,
-        cast(null as varchar) as deadline_kind,
-        cast(null as date) as due_date,
-        cast(null as bigint) as days,
-        cast(null as varchar) as status,
         file_name,
-        cast(null as bigint) as rows_quarantined,
         string_agg(reason, '; ' order by reason) as detail
 
     from ingestion_errors
@@ -375,14 +352,16 @@ refused_files as (
 
 ),
 
+-- Each kind of item has its own columns; the others are null (a file refused whole has no
+-- plan or agency: the office's list).
 items as (
 
     select * from task_items
-    union all
+    union all by name
     select * from report_items
-    union all
+    union all by name
     select * from quarantined_files
-    union all
+    union all by name
     select * from refused_files
 
 ),
