@@ -53,7 +53,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.outputs.cells import (
     BORDER,
-    FIXED_TIME,
+    DATE,
+    DATETIME,
     HEADER_FILL,
     LINK_FONT,
     WRAP,
@@ -64,11 +65,10 @@ from pipelines.outputs.cells import (
     wrapped_lines,
 )
 from pipelines.reports.normalize import clean
-from pipelines.reports.reader import MAX_ROWS, check_file
+from pipelines.reports.reader import MAX_FILE_BYTES, MAX_ROWS, check_file
 from pipelines.reports.schemas import FIXES, RULE_COLUMNS, RULES
 from pipelines.reports.sheets import HEADER_SEARCH_ROWS, column_key, find_sheet, locate_header
-from pipelines.reports.spec import DATA_SHEETS, INFO_SHEET, PERIOD_EXAMPLES, TIPS, SheetSpec
-from pipelines.reports.template import DATE_FORMAT
+from pipelines.reports.spec import DATA_SHEETS, INFO_SHEET, PERIOD_EXAMPLES, SheetSpec
 
 FEEDBACK_SHEET = "Loi"
 AUTHOR = "plan389"
@@ -82,7 +82,6 @@ DEFAULT_REASON = "Giá trị không hợp lệ"
 DEFAULT_FIX = "Sửa giá trị theo hướng dẫn ở sheet HuongDan của mẫu báo cáo."
 WHOLE_ROW = "*"
 PII_KEYS = frozenset(c.key for s in DATA_SHEETS for c in s.columns if c.pii)
-_PII_HEADERS = frozenset(column_key(c.header) for c in TIPS.columns if c.pii)
 TEMPLATE_HINT = (
     "Gửi lại tệp theo mẫu báo cáo (.xlsx): lấy mẫu của đơn vị bằng lệnh `plan389 template "
     "--plan <Mã kế hoạch> --agency <Đơn vị báo cáo> <tệp>.xlsx` (hoặc xin cơ quan thường trực "
@@ -213,14 +212,13 @@ def marked_cells(problem: Problem, layout: Layout) -> list[tuple[int, str | None
 def _informant_columns(ws: Worksheet, layout: Layout) -> tuple[int, list[int]]:
     """(header row, columns) of the informant name and phone columns of a tips sheet: every
     column of its header row (else of the first top row naming one) headed so."""
-    if layout.spec is not TIPS:
+    pii = {column_key(c.header) for c in layout.spec.columns if c.pii} if layout.spec else set()
+    if not pii:
         return 0, []
     values = _values(ws, HEADER_SEARCH_ROWS)
     rows = [layout.header_row] if layout.header_row else range(1, HEADER_SEARCH_ROWS + 1)
     for row in rows:
-        columns = sorted(
-            c for (r, c), v in values.items() if r == row and column_key(v) in _PII_HEADERS
-        )
+        columns = sorted(c for (r, c), v in values.items() if r == row and column_key(v) in pii)
         if columns:
             return row, columns
     return 0, []
@@ -291,7 +289,6 @@ def _converted(source: Path) -> tuple[Workbook, dict[str, str]]:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = wb.properties.lastModifiedBy = AUTHOR
-    wb.properties.created = FIXED_TIME
     titles: dict[str, str] = {}
     for name in reader.sheet_names:
         ws = wb.create_sheet(_safe_title(name, wb.sheetnames))
@@ -299,9 +296,13 @@ def _converted(source: Path) -> tuple[Workbook, dict[str, str]]:
         widths: dict[int, int] = {}
         for (row, column), text in _sheet_texts(reader, name).items():
             value = typed_value(text)
-            cell = set_value(ws.cell(row, column), value)
+            cell = ws.cell(row, column)
+            if isinstance(value, bool):
+                cell.value = value  # TRUE stays TRUE (set_value writes "Có" for the reports)
+            else:
+                set_value(cell, value)
             if isinstance(value, datetime):
-                cell.number_format = DATE_FORMAT + (" HH:MM" if value.time() != time() else "")
+                cell.number_format = DATE if value.time() == time() else DATETIME
             widths[column] = max(widths.get(column, 0), len(text))
         for column, width in widths.items():
             ws.column_dimensions[get_column_letter(column)].width = min(50, max(10, width + 2))
@@ -448,15 +449,6 @@ def mark_problems(
 # ---------------------------------------------------------------------------- the Loi sheet
 
 
-def _free_title(wb: Workbook, wanted: str) -> str:
-    taken = {t.casefold() for t in wb.sheetnames}
-    return next(
-        t
-        for t in (wanted, *(f"{wanted} ({n})" for n in range(2, 100)))
-        if t.casefold() not in taken
-    )
-
-
 def _title_row(ws: Worksheet, text: str, columns: int, height: float) -> None:
     cell = set_value(ws.cell(1, 1), text)
     cell.font, cell.alignment = TITLE_FONT, Alignment(wrap_text=True, vertical="top")
@@ -473,7 +465,7 @@ def _header_row(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
 
 def add_problem_sheet(wb: Workbook, file_name: str, listed: Sequence[Listed]) -> Worksheet:
     """The new first sheet: every problem, linked to its cell; the sheet the copy opens on."""
-    ws = wb.create_sheet(_free_title(wb, FEEDBACK_SHEET), 0)
+    ws = wb.create_sheet(_safe_title(FEEDBACK_SHEET, wb.sheetnames), 0)
     _title_row(
         ws,
         f"LỖI CẦN SỬA TRONG TỆP {file_name}: {len(listed)} lỗi\n"
@@ -534,7 +526,7 @@ def write_feedback_copy(
 _REFUSALS: tuple[tuple[str, str], ...] = (
     (r"^unsupported file type", "Loại tệp không được nhận: chỉ nhận tệp .xlsx, .xls hoặc .ods."),
     (r"^the file is empty", "Tệp rỗng, không có nội dung."),
-    (r"^the file is \d+ MiB", "Tệp quá lớn (tối đa 50 MiB)."),
+    (r"^the file is \d+ MiB", f"Tệp quá lớn (tối đa {MAX_FILE_BYTES // 1024**2} MiB)."),
     (r"old-format Excel file", "Tệp Excel dạng cũ (.xls) mang đuôi .xlsx: lưu lại dạng .xlsx."),
     (r"password-protected|encrypted", "Tệp được đặt mật khẩu: gửi lại tệp không đặt mật khẩu."),
     (
@@ -600,7 +592,6 @@ def write_refusal_workbook(file_name: str, reason: str, target: Path) -> Path:
     """A one-sheet workbook `Loi` saying the file could not be used, why and what to do."""
     wb = Workbook()
     wb.properties.creator = wb.properties.lastModifiedBy = AUTHOR
-    wb.properties.created = FIXED_TIME
     ws = wb.active
     ws.title = FEEDBACK_SHEET
     _title_row(ws, "KHÔNG SỬ DỤNG ĐƯỢC TỆP BÁO CÁO", 2, 22)
