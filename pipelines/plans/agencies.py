@@ -189,6 +189,8 @@ def _merge_atoms(piece: str) -> list[str]:
             not _starts_with_head(key)
             or (_COLLECTIVE_START.match(fold(cur)) and _CONTINUATION.fullmatch(key))
             or _FRONT_AND_MASS_ORGS.match(joined)
+            # a name the catalogue knows only whole ("Văn phòng HĐND và UBND xã")
+            or (in_catalogue(f"{cur}{sep}{atom}") and not in_catalogue(cur))
         )
         if keep_together:
             mentions[-1] = f"{cur}{sep}{atom}"
